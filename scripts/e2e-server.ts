@@ -1,0 +1,26 @@
+/**
+ * The server Playwright drives: a fresh database `carelane_e2e` (dropped, migrated, seeded with
+ * the demo clinic) and the BUILT app (run `npm run build` first) with the worker, on port 3100.
+ */
+import { applyMigrations, dropDatabase, ensureDatabase } from "./db/engine.ts";
+
+const base = process.env.TEST_DATABASE_BASE_URL ?? "postgresql://postgres@127.0.0.1:5432";
+const databaseUrl = `${base}/carelane_e2e`;
+Object.assign(process.env, {
+  DATABASE_URL: databaseUrl,
+  NODE_ENV: "production",
+  CARELANE_DEMO: "1",
+  PORT: process.env.E2E_PORT ?? "3100",
+  REDIS_PREFIX: "carelane-e2e",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+});
+
+await dropDatabase(databaseUrl);
+await ensureDatabase(databaseUrl);
+await applyMigrations(databaseUrl);
+const { seedDemo } = await import("../prisma/seed.ts");
+await seedDemo();
+const { startWorkers } = await import("../jobs/worker.ts");
+const stopWorkers = await startWorkers();
+await import("../server/index.ts");
+process.on("SIGTERM", () => void stopWorkers());

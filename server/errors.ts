@@ -1,0 +1,36 @@
+/**
+ * Domain errors: services throw these and know nothing of HTTP. server/trpc/init.ts maps them to
+ * tRPC codes in one place. Messages are for people: say what happened and what to do.
+ */
+export type DomainErrorCode = "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "BAD_REQUEST" | "UNAVAILABLE";
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    /** Field-level messages keyed by input path ("dateOfBirth"), for forms. */
+    readonly fieldErrors?: Record<string, string[]>,
+    /** Extra machine-readable detail safe to send to the client (ids, versions; never PHI of others). */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} was not found.`);
+
+export const badInput = (field: string, message: string) =>
+  new DomainError("BAD_REQUEST", `${field}: ${message}`, { [field]: [message] });
+
+export const unavailable = (dependency: "database" | "redis", message?: string) =>
+  new DomainError("UNAVAILABLE", message ?? `The ${dependency} is unavailable; try again shortly.`, undefined, { dependency });
+
+/** A stale write: someone else saved first. Names who, so the user can talk to them. */
+export const staleVersion = (what: string, changedBy: string | null, currentVersion: number) =>
+  new DomainError(
+    "CONFLICT",
+    `${what} was changed by ${changedBy ?? "someone else"} since you opened it. Review their change and save again.`,
+    undefined,
+    { currentVersion, changedBy },
+  );

@@ -1,0 +1,2 @@
+// What other modules may use from access.
+export { accessRouter } from "./router.ts";

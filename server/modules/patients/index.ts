@@ -1,0 +1,2 @@
+// What other modules may use from patients.
+export { patientsRouter } from "./router.ts";

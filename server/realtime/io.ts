@@ -1,0 +1,77 @@
+import type { Server as HttpServer } from "node:http";
+import { Server } from "socket.io";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { env } from "../env.ts";
+import { createRedis } from "../redis.ts";
+import { sessionFromCookie } from "../auth/cookie-session.ts";
+import type { ActiveSession } from "../auth/sessions.ts";
+import { logger } from "../logger.ts";
+import { authorizeRoom } from "./rooms.ts";
+import { socketChannel } from "./events.ts";
+
+export interface SocketData {
+  session: ActiveSession;
+}
+
+export type SubscribeAck = (result: { ok: true; room: string } | { ok: false; reason: string }) => void;
+
+/**
+ * Socket.IO on the web server's HTTP server. The handshake is checked against the server-side
+ * session (a signed-out or idle session is refused), every socket joins its own `user:` and
+ * `session:` rooms, and any other room is joined only through `subscribe`, checked on the server.
+ */
+export function createRealtime(httpServer: HttpServer) {
+  const pub = createRedis("socket-pub");
+  const sub = pub.duplicate();
+  sub.on("error", () => {});
+  const io = new Server<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>(httpServer, {
+    adapter: createAdapter(pub, sub, { key: socketChannel(env.REDIS_PREFIX) }),
+    serveClient: false,
+    // Leave other upgrade requests (Vite's HMR socket in development) alone.
+    destroyUpgrade: false,
+    // Same-origin app; browsers send the session cookie with the handshake.
+    cors: { origin: false },
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const session = await sessionFromCookie(socket.handshake.headers.cookie);
+      if (!session) return next(new Error("unauthorized"));
+      socket.data.session = session;
+      next();
+    } catch (error) {
+      logger.warn({ err: error }, "socket handshake check failed");
+      next(new Error("unavailable"));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    const { session } = socket.data;
+    void socket.join([`user:${session.user.id}`, `session:${session.sessionId}`]);
+
+    socket.on("subscribe", async (requested: unknown, ack?: SubscribeAck) => {
+      const reply: SubscribeAck = typeof ack === "function" ? ack : () => {};
+      try {
+        const decision = await authorizeRoom(session, requested);
+        if (decision.ok) await socket.join(decision.room);
+        reply(decision);
+      } catch (error) {
+        logger.warn({ err: error }, "room check failed");
+        reply({ ok: false, reason: "could not check the room; try again" });
+      }
+    });
+
+    socket.on("unsubscribe", async (requested: unknown) => {
+      if (typeof requested === "string" && !requested.startsWith("session:") && requested !== `user:${session.user.id}`) {
+        await socket.leave(requested);
+      }
+    });
+  });
+
+  async function close() {
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await Promise.allSettled([pub.quit(), sub.quit()]);
+  }
+
+  return { io, close };
+}

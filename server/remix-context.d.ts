@@ -1,0 +1,10 @@
+import type { ActiveSession } from "./auth/sessions.ts";
+import type { createCaller } from "./trpc/router.ts";
+
+// What every Remix loader and action receives as `context` (built in server/app.ts).
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    session: ActiveSession | null;
+    caller: ReturnType<typeof createCaller>;
+  }
+}

@@ -1,0 +1,109 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError, z } from "zod";
+import { DomainError } from "../errors.ts";
+import { can, type Permission } from "../permissions/registry.ts";
+import { audit, type ScopedActor } from "../audit/audit.ts";
+import { logger } from "../logger.ts";
+import type { Context } from "./context.ts";
+
+export interface Meta {
+  /** The permission a caller's role must hold. Every procedure declares one. */
+  permission?: Permission;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          // Field messages for forms: { "dateOfBirth": ["must not be in the future"] }
+          fieldErrors:
+            cause instanceof ZodError
+              ? z.flattenError(cause).fieldErrors
+              : cause instanceof DomainError
+                ? (cause.fieldErrors ?? null)
+                : null,
+          details: cause instanceof DomainError ? (cause.details ?? null) : null,
+          stack: undefined,
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const TRPC_CODE = {
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  FORBIDDEN: "FORBIDDEN",
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
+} as const;
+
+function isConnectionError(error: unknown): boolean {
+  const text = String((error as { code?: string })?.code ?? "") + " " + String((error as Error)?.message ?? "");
+  return /ECONNREFUSED|ENOTFOUND|Connection terminated|connect ETIMEDOUT|P1001|DatabaseNotReachable/i.test(text);
+}
+
+/** The one place where domain and infrastructure errors become tRPC errors. */
+const errorMapping = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const error = result.error;
+  const cause = error.cause;
+  if (cause instanceof DomainError) {
+    throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+  }
+  if (error.code === "INTERNAL_SERVER_ERROR") {
+    if (isConnectionError(cause)) {
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; try again shortly.", cause });
+    }
+    if ((cause as { code?: string })?.code === "P2002") {
+      throw new TRPCError({ code: "CONFLICT", message: "That record already exists.", cause });
+    }
+    logger.error({ err: cause ?? error }, "unhandled error in procedure");
+  }
+  return result;
+});
+
+/**
+ * Deny by default: no session is UNAUTHORIZED; a procedure without a declared permission, or a
+ * role without it, is FORBIDDEN and audited. Runs before input parsing, so a caller without the
+ * permission learns nothing from validation messages.
+ */
+const guard = t.middleware(async ({ ctx, meta, path, next }) => {
+  if (!ctx.session) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  }
+  const permission = meta?.permission;
+  if (!permission || !can(ctx.session.user.role, permission)) {
+    await audit(ctx.db, ctx.actor, {
+      action: path,
+      outcome: "DENIED",
+      reason: permission ? `missing ${permission}` : "procedure declares no permission",
+    });
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: permission ? `Your role may not do this (needs ${permission}).` : "This action is not available.",
+    });
+  }
+  const { user } = ctx.session;
+  const actor: ScopedActor = { ...ctx.actor, userId: user.id, clinicId: user.clinicId, role: user.role };
+  return next({ ctx: { ...ctx, session: ctx.session, user, actor } });
+});
+
+const baseProcedure = t.procedure.use(errorMapping).use(guard);
+
+/** Every procedure starts here: `permissionProcedure("patient:read").input(...).query(...)`. */
+export const permissionProcedure = (permission: Permission) => baseProcedure.meta({ permission });
+
+export type AuthedContext = Context & {
+  session: NonNullable<Context["session"]>;
+  user: NonNullable<Context["session"]>["user"];
+};

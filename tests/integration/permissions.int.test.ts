@@ -1,0 +1,78 @@
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "../../server/db.ts";
+import { can, ROLES, type Permission, type Role } from "../../server/permissions/registry.ts";
+import { appRouter } from "../../server/trpc/router.ts";
+import { callerFor, createClinic, type ClinicFixture } from "../factories/index.ts";
+
+type AnyProcedure = { _def: { procedure?: true; meta?: { permission?: Permission } } };
+
+/** Every procedure in the app router, by dotted path, however deeply nested. */
+function flatten(record: Record<string, unknown>, prefix = ""): [string, AnyProcedure][] {
+  return Object.entries(record).flatMap(([key, value]) => {
+    const node = value as AnyProcedure & Record<string, unknown>;
+    return node._def?.procedure ? [[prefix + key, node] as [string, AnyProcedure]] : flatten(node, `${prefix}${key}.`);
+  });
+}
+const procedures = flatten(appRouter._def.record as Record<string, unknown>);
+
+async function call(userId: string | null, path: string): Promise<string> {
+  const caller = (await callerFor(userId)) as unknown as Record<string, unknown>;
+  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+  try {
+    // An empty input: a permitted caller gets past the guard and, for most procedures, a BAD_REQUEST.
+    await fn({});
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+/**
+ * Who may call what, written out by hand: a change to the matrix or a new procedure must be
+ * reflected here on purpose (this table is the reviewable statement of access).
+ */
+const EXPECTED: Record<string, readonly Role[]> = {
+  "access.me": ROLES,
+  "access.auditLog": ["ADMIN", "MANAGER"],
+  "access.listUsers": ["ADMIN"],
+  "access.createUser": ["ADMIN"],
+  "access.setUserActive": ["ADMIN"],
+  "patients.register": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],
+  "patients.get": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING"],
+  "patients.update": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],
+};
+
+let fixture: ClinicFixture;
+beforeAll(async () => {
+  fixture = await createClinic();
+});
+
+describe("permission matrix", () => {
+  it("every procedure declares a permission from the registry", () => {
+    expect(procedures.length).toBeGreaterThan(0);
+    const undeclared = procedures.filter(([, p]) => !p._def.meta?.permission).map(([path]) => path);
+    expect(undeclared, "procedures without a declared permission").toEqual([]);
+    expect(procedures.map(([path]) => path).sort(), "every procedure has a row in EXPECTED").toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.each(procedures)("%s: nobody is UNAUTHORIZED; each role gets exactly what the matrix grants", async (path, procedure) => {
+    expect(await call(null, path)).toBe("UNAUTHORIZED");
+    const permission = procedure._def.meta!.permission!;
+    for (const role of ROLES) {
+      const outcome = await call(fixture.users[role].id, path);
+      expect(can(role, permission), `${role} on ${path}: registry vs EXPECTED`).toBe(EXPECTED[path]?.includes(role) ?? false);
+      if (EXPECTED[path]?.includes(role)) {
+        expect(["FORBIDDEN", "UNAUTHORIZED"], `${role} on ${path}`).not.toContain(outcome);
+      } else {
+        expect(outcome, `${role} on ${path}`).toBe("FORBIDDEN");
+        const denial = await db.auditEvent.findFirst({
+          where: { userId: fixture.users[role].id, action: path, outcome: "DENIED" },
+          select: { reason: true },
+        });
+        expect(denial?.reason).toBe(`missing ${permission}`);
+      }
+    }
+  });
+});
