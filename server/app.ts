@@ -13,6 +13,7 @@ import { sessionFromCookie } from "./auth/cookie-session.ts";
 import { checkDb } from "./db.ts";
 import { checkRedis } from "./redis.ts";
 import { logger } from "./logger.ts";
+import { isConnectionError } from "./errors.ts";
 import { createRealtime } from "./realtime/io.ts";
 import { contextFor, createHttpContext } from "./trpc/context.ts";
 import { appRouter, createCaller } from "./trpc/router.ts";
@@ -102,8 +103,13 @@ export async function createWebServer(options: { port: number; host?: string; re
   }
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (isConnectionError(error)) {
+      res.status(503).json({ error: "The database is unavailable; try again shortly.", dependency: "database" });
+      return;
+    }
     logger.error({ err: error }, "request failed");
-    if (!res.headersSent) res.status(500).json({ error: "Something went wrong on our side." });
+    res.status(500).json({ error: "Something went wrong on our side." });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -34,3 +34,9 @@ export const staleVersion = (what: string, changedBy: string | null, currentVers
     undefined,
     { currentVersion, changedBy },
   );
+
+/** True for errors that mean the database could not be reached (as opposed to a bad query). */
+export function isConnectionError(error: unknown): boolean {
+  const text = String((error as { code?: string })?.code ?? "") + " " + String((error as Error)?.message ?? "");
+  return /ECONNREFUSED|ENOTFOUND|Connection terminated|connect ETIMEDOUT|P1001|DatabaseNotReachable/i.test(text);
+}

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
-import { DomainError } from "../errors.ts";
+import { DomainError, isConnectionError } from "../errors.ts";
 import { can, type Permission } from "../permissions/registry.ts";
 import { audit, type ScopedActor } from "../audit/audit.ts";
 import { logger } from "../logger.ts";
@@ -45,11 +45,6 @@ const TRPC_CODE = {
   BAD_REQUEST: "BAD_REQUEST",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
 } as const;
-
-function isConnectionError(error: unknown): boolean {
-  const text = String((error as { code?: string })?.code ?? "") + " " + String((error as Error)?.message ?? "");
-  return /ECONNREFUSED|ENOTFOUND|Connection terminated|connect ETIMEDOUT|P1001|DatabaseNotReachable/i.test(text);
-}
 
 /** The one place where domain and infrastructure errors become tRPC errors. */
 const errorMapping = t.middleware(async ({ next }) => {

@@ -106,6 +106,22 @@ describe("sign-in and sessions", () => {
     expect((await new HttpClient(server.url).signIn(fresh.users.RECEPTIONIST.email, DEMO_PASSWORD)).location).toContain("error=CredentialsSignin");
   });
 
+  it("answers bad input over HTTP with BAD_REQUEST and a message per field, and writes nothing", async () => {
+    const client = await signedInClient(fixture.users.RECEPTIONIST.email);
+    const before = await db.patient.count({ where: { clinicId: fixture.clinic.id } });
+    const result = await client.trpc("patients.register", { givenName: "Ann", familyName: "", dateOfBirth: "1899-12-31", sex: "X" }, "mutation");
+    expect(result.status).toBe(400);
+    expect(result.body.error?.data).toMatchObject({
+      code: "BAD_REQUEST",
+      fieldErrors: {
+        familyName: ["Family name is required"],
+        dateOfBirth: ["Date of birth cannot be before 1900"],
+        sex: ["Sex assigned at birth must be female, male, intersex or unknown"],
+      },
+    });
+    expect(await db.patient.count({ where: { clinicId: fixture.clinic.id } })).toBe(before);
+  });
+
   it("reports health of the database and Redis", async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);

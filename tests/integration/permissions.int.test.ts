@@ -42,6 +42,13 @@ const EXPECTED: Record<string, readonly Role[]> = {
   "patients.register": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],
   "patients.get": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING"],
   "patients.update": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],
+  "patients.duplicates": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],
+  "patients.banner": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING"],
+  "patients.setStatus": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],
+  "patients.revealIdentifier": ["ADMIN", "BILLING"],
+  "patients.careProviders": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING"],
+  "patients.merge": ["ADMIN"],
+  "patients.unmerge": ["ADMIN"],
 };
 
 let fixture: ClinicFixture;
