@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { Prisma } from "../../generated/prisma/client.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
 import { audit, type ScopedActor } from "../../audit/audit.ts";
 import { db, type Tx } from "../../db.ts";
 import { DomainError, notFound, staleVersion } from "../../errors.ts";
@@ -301,7 +301,7 @@ export async function revealIdentifier(actor: ScopedActor, patientId: string, ki
 // ---------------------------------------------------------------- banner
 
 function ageOn(dateOfBirth: Date, on: Date): number {
-  let age = on.getUTCFullYear() - dateOfBirth.getUTCFullYear();
+  const age = on.getUTCFullYear() - dateOfBirth.getUTCFullYear();
   const beforeBirthday =
     on.getUTCMonth() < dateOfBirth.getUTCMonth() || (on.getUTCMonth() === dateOfBirth.getUTCMonth() && on.getUTCDate() < dateOfBirth.getUTCDate());
   return beforeBirthday ? age - 1 : age;
