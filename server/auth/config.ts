@@ -8,6 +8,7 @@ import { verifyPassword } from "./password.ts";
 import { createSession, endSession } from "./sessions.ts";
 import { logger } from "../logger.ts";
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
+import { clearSignInFailures, recordSignInFailure, signInBlocked } from "./rate-limit.ts";
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -39,18 +40,21 @@ export const authConfig: ExpressAuthConfig = {
               select: { id: true, clinicId: true, role: true, name: true, email: true, passwordHash: true, active: true },
             })
           : null;
+        const blocked = email ? await signInBlocked(email, ip) : false;
         // Always run one argon2 verification, so an unknown email costs what a wrong password does.
         const passwordOk = await verifyPassword(user?.passwordHash ?? null, parsed.success ? parsed.data.password : "");
-        if (!user || !passwordOk || !user.active) {
+        if (!user || !passwordOk || !user.active || blocked) {
+          if (!blocked) await recordSignInFailure(email, ip);
           await audit(db, { ...anonymousActor(ip), userId: user?.id ?? null, clinicId: user?.clinicId ?? null, role: user?.role ?? null }, {
             action: "auth.sign-in",
             resourceType: "User",
             resourceId: user?.id,
             outcome: "FAILURE",
-            reason: !user ? "unknown-email" : !passwordOk ? "wrong-password" : "user-disabled",
+            reason: blocked ? "rate-limited" : !user ? "unknown-email" : !passwordOk ? "wrong-password" : "user-disabled",
           });
           return null; // Auth.js answers CredentialsSignin for every one of these
         }
+        await clearSignInFailures(email!);
         const session = await createSession(user.id, { ip, userAgent: request.headers.get("user-agent") });
         await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
         await audit(db, { userId: user.id, clinicId: user.clinicId, role: user.role, sessionId: session.id, ip }, {

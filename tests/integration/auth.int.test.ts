@@ -122,6 +122,20 @@ describe("sign-in and sessions", () => {
     expect(await db.patient.count({ where: { clinicId: fixture.clinic.id } })).toBe(before);
   });
 
+  it("locks an account after 10 failed sign-ins, even against the right password", async () => {
+    const clinic = await createClinic();
+    const email = clinic.users.MANAGER.email;
+    for (let i = 0; i < 10; i++) {
+      expect((await new HttpClient(server.url).signIn(email, `wrong-${i}`)).location).toContain("error=CredentialsSignin");
+    }
+    const locked = await new HttpClient(server.url).signIn(email, DEMO_PASSWORD);
+    expect(locked.location).toContain("error=CredentialsSignin");
+    const last = await db.auditEvent.findFirst({ where: { userId: clinic.users.MANAGER.id, action: "auth.sign-in" }, orderBy: { id: "desc" } });
+    expect(last).toMatchObject({ outcome: "FAILURE", reason: "rate-limited" });
+    // Another account from the same address is unaffected.
+    expect((await new HttpClient(server.url).signIn(clinic.users.NURSE.email, DEMO_PASSWORD)).location).not.toContain("error");
+  });
+
   it("reports health of the database and Redis", async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
