@@ -2,37 +2,134 @@ import { fakerEN_US as faker } from "@faker-js/faker";
 import { pathToFileURL } from "node:url";
 import { db } from "../server/db.ts";
 import { ROLES } from "../server/permissions/registry.ts";
-import { createClinic, createPatient, DEMO_PASSWORD } from "../tests/factories/index.ts";
+import { withCheckDigit } from "../server/modules/patients/service.ts";
+import { importIcd10 } from "../server/codes/import.ts";
+import { createClinic, DEMO_PASSWORD } from "../tests/factories/index.ts";
 
 export const DEMO_DOMAIN = "carelane.test";
+const PATIENTS = 500;
 
 /**
- * The demo clinic: two locations, one user per role (password `carelane-demo`), a handful of
- * patients. Deterministic (fixed faker seed) and idempotent: a second run finds the clinic and
- * changes nothing.
+ * Common primary-care conditions, looked up by their official description at seed time so no
+ * code is ever typed by hand; any that the loaded code set lacks are simply skipped.
+ */
+const COMMON_CONDITIONS = [
+  "Essential (primary) hypertension",
+  "Type 2 diabetes mellitus without complications",
+  "Hyperlipidemia, unspecified",
+  "Gastro-esophageal reflux disease without esophagitis",
+  "Hypothyroidism, unspecified",
+  "Generalized anxiety disorder",
+  "Major depressive disorder, single episode, unspecified",
+  "Mild intermittent asthma, uncomplicated",
+  "Chronic obstructive pulmonary disease, unspecified",
+  "Obesity, unspecified",
+  "Migraine, unspecified, not intractable, without status migrainosus",
+  "Low back pain, unspecified",
+  "Allergic rhinitis, unspecified",
+  "Vitamin D deficiency, unspecified",
+];
+const SURGERIES = ["Appendectomy", "Cholecystectomy", "Tonsillectomy", "Knee arthroscopy", "Cesarean section", "Inguinal hernia repair", "Cataract extraction", "Carpal tunnel release"];
+const RELATIVES = ["mother", "father", "sister", "brother", "maternal grandmother", "paternal grandfather"];
+const LANGUAGES = ["en", "en", "en", "en", "en", "es", "es", "pt", "zh", "vi", "ht"];
+
+/**
+ * The demo clinic: two locations, one user per role (password `carelane-demo`) and ~500 patients
+ * with medical history. Deterministic (fixed faker seed) and idempotent: a second run finds the
+ * clinic and changes nothing. Built from the same factories as the tests.
  */
 export async function seedDemo(): Promise<{ created: boolean }> {
+  await importIcd10();
   const existing = await db.clinic.findUnique({ where: { slug: "demo" }, select: { id: true } });
   if (existing) return { created: false };
 
   faker.seed(20261126);
-  const { clinic } = await createClinic({ name: "Carelane Demo Clinic", slug: "demo", emailDomain: DEMO_DOMAIN, password: DEMO_PASSWORD });
-  for (let i = 0; i < 25; i++) {
-    const sex = faker.helpers.arrayElement(["FEMALE", "MALE"] as const);
-    await createPatient(clinic.id, {
-      givenName: faker.person.firstName(sex === "FEMALE" ? "female" : "male"),
-      familyName: faker.person.lastName(),
-      dateOfBirth: faker.date.birthdate({ min: 1, max: 95, mode: "age", refDate: "2026-01-01" }).toISOString().slice(0, 10),
-      sex,
-    });
-  }
+  const { clinic, users } = await createClinic({ name: "Carelane Demo Clinic", slug: "demo", emailDomain: DEMO_DOMAIN, password: DEMO_PASSWORD });
+  const conditions = await db.icd10Code.findMany({ where: { description: { in: COMMON_CONDITIONS } }, select: { code: true, description: true }, orderBy: { code: "asc" } });
+  const recordedById = users.NURSE.id;
+  const mrns = await db.$queryRaw<{ n: bigint }[]>`SELECT nextval('patient_mrn_seq') AS n FROM generate_series(1, ${PATIENTS})`;
+
+  await db.$transaction(
+    async (tx) => {
+      for (let i = 0; i < PATIENTS; i++) {
+        const sex = faker.helpers.arrayElement(["FEMALE", "MALE"] as const);
+        const givenName = faker.person.firstName(sex === "FEMALE" ? "female" : "male");
+        const familyName = faker.person.lastName();
+        const dateOfBirth = faker.date.birthdate({ min: 1, max: 95, mode: "age", refDate: "2026-01-01" });
+        const age = 2026 - dateOfBirth.getUTCFullYear();
+        const patient = await tx.patient.create({
+          data: {
+            clinicId: clinic.id,
+            mrn: withCheckDigit(String(mrns[i]!.n)),
+            givenName,
+            familyName,
+            preferredName: faker.helpers.maybe(() => faker.person.firstName(), { probability: 0.08 }) ?? null,
+            dateOfBirth: new Date(`${dateOfBirth.toISOString().slice(0, 10)}T00:00:00Z`),
+            sex,
+            pronouns: faker.helpers.maybe(() => (sex === "FEMALE" ? "she/her" : "he/him"), { probability: 0.3 }) ?? null,
+            phoneMobile: `+1617555${String(faker.number.int({ min: 100, max: 9999 })).padStart(4, "0")}`,
+            email: faker.helpers.maybe(() => faker.internet.email({ firstName: givenName, lastName: familyName, provider: "example.com" }).toLowerCase(), { probability: 0.7 }) ?? null,
+            addressLine1: faker.location.streetAddress(),
+            city: faker.helpers.arrayElement(["Boston", "Cambridge", "Somerville", "Brookline", "Quincy"]),
+            region: "MA",
+            postalCode: faker.helpers.arrayElement(["02118", "02139", "02143", "02446", "02169"]),
+            preferredLanguage: faker.helpers.arrayElement(LANGUAGES),
+            maritalStatus: age < 18 ? "SINGLE" : faker.helpers.arrayElement(["SINGLE", "MARRIED", "DIVORCED", "WIDOWED", "DOMESTIC_PARTNER"] as const),
+            primaryCareProviderId: users.PHYSICIAN.id,
+            allowSms: faker.datatype.boolean({ probability: 0.9 }),
+            status: faker.helpers.weightedArrayElement([{ value: "ACTIVE" as const, weight: 96 }, { value: "INACTIVE" as const, weight: 4 }]),
+            createdById: users.RECEPTIONIST.id,
+            updatedById: users.RECEPTIONIST.id,
+            emergencyContacts: {
+              create: [{ name: faker.person.fullName(), relation: faker.helpers.arrayElement(["spouse", "parent", "sibling", "friend", "child"]), phone: `+1617555${String(faker.number.int({ min: 100, max: 9999 })).padStart(4, "0")}` }],
+            },
+          },
+          select: { id: true },
+        });
+        if (age >= 18 && conditions.length) {
+          for (const condition of faker.helpers.arrayElements(conditions, { min: 0, max: 3 })) {
+            await tx.pastCondition.create({
+              data: { patientId: patient.id, icd10Code: condition.code, description: condition.description, onsetYear: faker.number.int({ min: Math.max(1950, 2026 - age + 15), max: 2025 }), recordedById },
+            });
+          }
+        }
+        if (faker.datatype.boolean({ probability: 0.3 })) {
+          await tx.pastSurgery.create({ data: { patientId: patient.id, procedure: faker.helpers.arrayElement(SURGERIES), performedOn: String(faker.number.int({ min: 2026 - age, max: 2025 })), recordedById } });
+        }
+        if (faker.datatype.boolean({ probability: 0.4 }) && conditions.length) {
+          const condition = faker.helpers.arrayElement(conditions);
+          await tx.familyHistoryItem.create({ data: { patientId: patient.id, relative: faker.helpers.arrayElement(RELATIVES), condition: condition.description, icd10Code: condition.code, recordedById } });
+        }
+        if (age >= 18) {
+          const tobaccoStatus = faker.helpers.weightedArrayElement([
+            { value: "NEVER" as const, weight: 60 },
+            { value: "FORMER" as const, weight: 25 },
+            { value: "CURRENT_EVERY_DAY" as const, weight: 12 },
+            { value: "CURRENT_SOME_DAYS" as const, weight: 3 },
+          ]);
+          await tx.socialHistory.create({
+            data: {
+              patientId: patient.id,
+              tobaccoStatus,
+              packYears: tobaccoStatus === "NEVER" ? null : faker.number.int({ min: 1, max: 40 }),
+              alcohol: faker.helpers.arrayElement(["none", "social", "1-2 drinks/week", "daily"]),
+              occupation: faker.person.jobTitle(),
+              recordedById,
+            },
+          });
+        }
+      }
+    },
+    { timeout: 120_000 },
+  );
   return { created: true };
 }
 
 export const demoSignIns = () => ROLES.map((role) => ({ role, email: `${role === "RECEPTIONIST" ? "reception" : role.toLowerCase()}@${DEMO_DOMAIN}`, password: DEMO_PASSWORD }));
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const started = Date.now();
   const { created } = await seedDemo();
-  console.log(created ? "Seeded the demo clinic." : "Demo clinic already present; nothing changed.");
+  console.log(created ? `Seeded the demo clinic in ${((Date.now() - started) / 1000).toFixed(1)} s.` : "Demo clinic already present; nothing changed.");
   await db.$disconnect();
 }

@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   "patient:write": "Register patients and edit demographics",
   "patient:merge": "Merge and unmerge duplicate patient records",
   "patient:reveal-identifiers": "Reveal sensitive identifiers (SSN, licence) in full",
+  "codes:read": "Look up reference code sets (ICD-10-CM, LOINC, RxNorm, HCPCS)",
   "history:read": "Read a patient's medical history",
   "history:write": "Record a patient's medical history",
   "schedule:read": "See appointments, calendars and the waiting-room board",
@@ -32,7 +33,7 @@ export const PERMISSIONS = {
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
-const CLINICAL_READ: Permission[] = ["patient:read", "history:read", "chart:read", "prescription:read", "schedule:read"];
+const CLINICAL_READ: Permission[] = ["patient:read", "history:read", "chart:read", "prescription:read", "schedule:read", "codes:read"];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: [
@@ -47,7 +48,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   NURSE: ["self:read", ...CLINICAL_READ, "patient:write", "history:write", "schedule:write", "chart:write"],
   RECEPTIONIST: ["self:read", "patient:read", "patient:write", "schedule:read", "schedule:write", "billing:read"],
-  BILLING: ["self:read", "patient:read", "patient:reveal-identifiers", "schedule:read", "billing:read", "billing:write", "report:read"],
+  BILLING: ["self:read", "codes:read", "patient:read", "patient:reveal-identifiers", "schedule:read", "billing:read", "billing:write", "report:read"],
   MANAGER: ["self:read", "audit:read", "schedule:read", "schedule:setup", "billing:read", "report:read", "report:generate"],
 };
 

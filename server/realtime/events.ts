@@ -11,6 +11,7 @@ export const EVENTS = {
   "access.session.expired": z.object({ sessionId: id, reason: z.enum(["idle", "expired", "revoked", "signed-out", "user-disabled"]) }),
   "patients.patient.updated": z.object({ patientId: id, version: z.number().int() }),
   "patients.patient.registered": z.object({ patientId: id }),
+  "patients.history.changed": z.object({ patientId: id }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

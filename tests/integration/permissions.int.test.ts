@@ -49,6 +49,18 @@ const EXPECTED: Record<string, readonly Role[]> = {
   "patients.careProviders": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING"],
   "patients.merge": ["ADMIN"],
   "patients.unmerge": ["ADMIN"],
+  "patients.history.get": ["PHYSICIAN", "NURSE"],
+  "patients.history.addCondition": ["PHYSICIAN", "NURSE"],
+  "patients.history.updateCondition": ["PHYSICIAN", "NURSE"],
+  "patients.history.removeCondition": ["PHYSICIAN", "NURSE"],
+  "patients.history.addSurgery": ["PHYSICIAN", "NURSE"],
+  "patients.history.updateSurgery": ["PHYSICIAN", "NURSE"],
+  "patients.history.removeSurgery": ["PHYSICIAN", "NURSE"],
+  "patients.history.addFamilyHistory": ["PHYSICIAN", "NURSE"],
+  "patients.history.updateFamilyHistory": ["PHYSICIAN", "NURSE"],
+  "patients.history.removeFamilyHistory": ["PHYSICIAN", "NURSE"],
+  "patients.history.saveSocialHistory": ["PHYSICIAN", "NURSE"],
+  "codes.icd10Search": ["PHYSICIAN", "NURSE", "BILLING"],
 };
 
 let fixture: ClinicFixture;

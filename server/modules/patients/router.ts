@@ -2,6 +2,7 @@ import { z } from "zod";
 import { permissionProcedure, router } from "../../trpc/init.ts";
 import * as service from "./service.ts";
 import * as merging from "./merge.ts";
+import { historyRouter } from "./history-router.ts";
 import {
   bannerOutput,
   duplicateCandidate,
@@ -17,6 +18,8 @@ import {
 } from "./schemas.ts";
 
 export const patientsRouter = router({
+  history: historyRouter,
+
   register: permissionProcedure("patient:write")
     .input(registerInput)
     .output(patientOutput)

@@ -1,0 +1,4 @@
+// What other modules may use from codes. (import.ts stays separate: it is for scripts and test setup.)
+export { codesRouter } from "./router.ts";
+export { getIcd10, searchIcd10, type Icd10Code } from "./icd10.ts";
+export { dottedCode, normalizeCode } from "./format.ts";
