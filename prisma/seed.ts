@@ -132,4 +132,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { created } = await seedDemo();
   console.log(created ? `Seeded the demo clinic in ${((Date.now() - started) / 1000).toFixed(1)} s.` : "Demo clinic already present; nothing changed.");
   await db.$disconnect();
+  // Importing services opens the shared Redis connection; nothing else is pending.
+  process.exit(0);
 }
