@@ -49,6 +49,7 @@ const EXPECTED: Record<string, readonly Role[]> = {
   "patients.careProviders": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING"],
   "patients.merge": ["ADMIN"],
   "patients.unmerge": ["ADMIN"],
+  "patients.search": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING"],
   "patients.history.get": ["PHYSICIAN", "NURSE"],
   "patients.history.addCondition": ["PHYSICIAN", "NURSE"],
   "patients.history.updateCondition": ["PHYSICIAN", "NURSE"],

@@ -3,6 +3,9 @@ import { permissionProcedure, router } from "../../trpc/init.ts";
 import * as service from "./service.ts";
 import * as merging from "./merge.ts";
 import { historyRouter } from "./history-router.ts";
+import { db } from "../../db.ts";
+import { audit } from "../../audit/audit.ts";
+import { searchInput, searchOutput, searchPatients } from "./search.ts";
 import {
   bannerOutput,
   duplicateCandidate,
@@ -19,6 +22,17 @@ import {
 
 export const patientsRouter = router({
   history: historyRouter,
+
+  /** One forgiving box: name fragments with typos, MRN, date of birth or phone; best match first. */
+  search: permissionProcedure("patient:read")
+    .input(searchInput)
+    .output(searchOutput)
+    .query(async ({ ctx, input }) => {
+      const result = await searchPatients(ctx.actor.clinicId, input);
+      // The query text is PHI: the audit row records that a search happened, not what was typed.
+      await audit(db, ctx.actor, { action: "patients.search", resourceType: "Patient", reason: `${result.kind}:${result.items.length}` });
+      return result;
+    }),
 
   register: permissionProcedure("patient:write")
     .input(registerInput)
