@@ -43,6 +43,17 @@ export async function enqueue<N extends JobName>(name: N, payload: PayloadOf<N>,
   });
 }
 
+/** Many jobs of one kind in one round trip (BullMQ addBulk); same validation and ids as enqueue(). */
+export async function enqueueMany<N extends JobName>(name: N, jobs: { payload: PayloadOf<N>; delay?: number }[]) {
+  const definition = JOBS[name];
+  return getQueue(definition.queue).addBulk(
+    jobs.map(({ payload, delay }) => {
+      const data = definition.payload.parse(payload);
+      return { name, data, opts: { ...DEFAULT_JOB_OPTIONS, delay, jobId: definition.jobId(data as never), attempts: definition.attempts ?? DEFAULT_JOB_OPTIONS.attempts } };
+    }),
+  );
+}
+
 export async function closeQueues(): Promise<void> {
   await Promise.allSettled([...queues.values()].map((q) => q.close()));
   queues.clear();

@@ -42,6 +42,18 @@ const schema = z.object({
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(72).default(12),
   /** Public origin, used for cookies' Secure flag and Auth.js redirects. */
   APP_URL: z.string().url("APP_URL must be an absolute URL").optional(),
+  /** When reminders go out, in minutes before the appointment. */
+  REMINDER_OFFSETS_MINUTES: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "REMINDER_OFFSETS_MINUTES must be a comma-separated list of minutes, e.g. 1440,120")
+    .default("1440,120")
+    .transform((v) => [...new Set(v.split(",").map(Number))]),
+  /** How long after the start a booked patient who never arrived becomes a no-show. */
+  NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+  /** "outbox" writes messages to the database (development, tests, the demo); "smtp" sends email. */
+  NOTIFY_TRANSPORT: z.enum(["outbox", "smtp"]).default("outbox"),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL").optional(),
+  MAIL_FROM: z.string().default("Carelane <no-reply@carelane.test>"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

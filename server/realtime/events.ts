@@ -12,7 +12,15 @@ export const EVENTS = {
   "patients.patient.updated": z.object({ patientId: id, version: z.number().int() }),
   "patients.patient.registered": z.object({ patientId: id }),
   "patients.history.changed": z.object({ patientId: id }),
+  ...Object.fromEntries(
+    (["booked", "rescheduled", "confirmed", "cancelled", "checked-in", "roomed", "visit-started", "checked-out", "no-show"] as const).map((verb) => [
+      `scheduling.appointment.${verb}`,
+      z.object({ appointmentId: id, locationId: id, version: z.number().int() }),
+    ]),
+  ) as Record<`scheduling.appointment.${AppointmentVerb}`, z.ZodObject<{ appointmentId: z.ZodString; locationId: z.ZodString; version: z.ZodNumber }>>,
 } as const;
+
+export type AppointmentVerb = "booked" | "rescheduled" | "confirmed" | "cancelled" | "checked-in" | "roomed" | "visit-started" | "checked-out" | "no-show";
 
 export type EventName = keyof typeof EVENTS;
 export type EventPayload<E extends EventName> = z.infer<(typeof EVENTS)[E]>;

@@ -104,3 +104,50 @@ export async function createPatient(clinicId: string, fields: Partial<{ givenNam
     select: { id: true, mrn: true, version: true, clinicId: true },
   });
 }
+
+/** A valid NPI (Luhn over the 80840 prefix) from any 9-digit base. */
+export function npiFor(base: number): string {
+  const nine = String(base % 1_000_000_000).padStart(9, "0");
+  for (let check = 0; check <= 9; check++) {
+    const digits = `80840${nine}${check}`;
+    let sum = 0;
+    for (let i = 0; i < digits.length; i++) {
+      let d = Number(digits[digits.length - 1 - i]);
+      if (i % 2 === 1) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
+      sum += d;
+    }
+    if (sum % 10 === 0) return `${nine}${check}`;
+  }
+  throw new Error("unreachable");
+}
+
+let npiCounter = Math.floor(Math.random() * 100_000_000);
+
+/**
+ * Scheduling for a clinic: the physician as a provider working every day at the first location
+ * (08:00–18:00 local) and a 30-minute follow-up type. `timeZone` lets tests pick a zone where it
+ * is currently mid-day, so "today" appointments never straddle midnight whatever time CI runs.
+ */
+export async function createScheduling(fixture: ClinicFixture, options: { timeZone?: string; hours?: [string, string] } = {}) {
+  const location = fixture.locations[0]!;
+  if (options.timeZone) await db.location.update({ where: { id: location.id }, data: { timeZone: options.timeZone } });
+  const provider = await db.provider.create({
+    data: { clinicId: fixture.clinic.id, userId: fixture.users.PHYSICIAN.id, npi: npiFor(npiCounter++), specialty: "Family medicine" },
+    select: { id: true },
+  });
+  const [start, end] = options.hours ?? ["08:00", "18:00"];
+  await db.availability.createMany({ data: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ providerId: provider.id, locationId: location.id, weekday, startTime: start, endTime: end })) });
+  const type = await db.appointmentType.create({ data: { clinicId: fixture.clinic.id, name: "Follow-up", durationMinutes: 30 }, select: { id: true, durationMinutes: true } });
+  return { provider, type, location: { ...location, timeZone: options.timeZone ?? "America/New_York" } };
+}
+
+/** An IANA fixed-offset zone in which the local time is now about noon. */
+export function middayZone(now = new Date()): string {
+  const offset = 12 - now.getUTCHours(); // hours to add to UTC to reach ~12:00
+  const clamped = Math.max(-12, Math.min(14, offset > 12 ? offset - 24 : offset));
+  // Etc/GMT zones use POSIX signs: Etc/GMT-5 is UTC+5.
+  return clamped === 0 ? "Etc/UTC" : `Etc/GMT${clamped > 0 ? "-" : "+"}${Math.abs(clamped)}`;
+}

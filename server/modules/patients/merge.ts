@@ -10,7 +10,7 @@ import { publish } from "../../realtime/publish.ts";
  * Later modules (appointments, encounters, claims…) add their tables here; the merge records the
  * ids it moved so an unmerge moves exactly those back.
  */
-const MOVABLE_TABLES = ["emergency_contact", "past_condition", "past_surgery", "family_history_item"] as const;
+const MOVABLE_TABLES = ["emergency_contact", "past_condition", "past_surgery", "family_history_item", "appointment"] as const;
 
 type Moved = Record<string, string[]>;
 

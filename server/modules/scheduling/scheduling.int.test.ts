@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "../../db.ts";
+import { getQueue, closeQueues } from "../../../jobs/client.ts";
+import { callerFor, createClinic, createPatient, createScheduling, middayZone, type ClinicFixture } from "../../../tests/factories/index.ts";
+import { deliverReminder } from "./reminders.ts";
+import { markNoShows } from "./service.ts";
+import { localParts } from "./time.ts";
+
+type Setup = Awaited<ReturnType<typeof createScheduling>>;
+let fixture: ClinicFixture;
+let setup: Setup;
+
+beforeAll(async () => {
+  fixture = await createClinic();
+  setup = await createScheduling(fixture, { timeZone: middayZone() });
+});
+afterAll(() => closeQueues());
+
+/** The next slot start at least `minutesAhead` from now on the 15-minute grid. */
+function soon(minutesAhead = 60) {
+  const t = Date.now() + minutesAhead * 60_000;
+  return new Date(Math.ceil(t / (15 * 60_000)) * 15 * 60_000);
+}
+
+async function patientWithContacts(fields: Partial<{ email: string | null; phoneMobile: string | null; allowSms: boolean }> = {}) {
+  const p = await createPatient(fixture.clinic.id);
+  await db.patient.update({ where: { id: p.id }, data: { email: "pat@example.com", phoneMobile: "+16175550100", ...fields } });
+  return p;
+}
+
+const booking = (patientId: string, start: Date) => ({ patientId, providerId: setup.provider.id, locationId: setup.location.id, appointmentTypeId: setup.type.id, start });
+
+describe("booking", () => {
+  it("offers open slots inside the provider's hours and skips booked ones", async () => {
+    const reception = await callerFor(fixture.users.RECEPTIONIST.id);
+    const today = localParts(new Date(), setup.location.timeZone).date;
+    const slots = await reception.scheduling.findSlots({ appointmentTypeId: setup.type.id, locationId: setup.location.id, from: today, limit: 200 });
+    expect(slots.length).toBeGreaterThan(0);
+    for (const slot of slots) {
+      expect(slot.start.getTime()).toBeGreaterThan(Date.now());
+      const local = localParts(slot.start, setup.location.timeZone);
+      expect(local.time >= "08:00" && localParts(slot.end, setup.location.timeZone).time <= "18:00").toBe(true);
+    }
+    const taken = slots[0]!;
+    const patient = await patientWithContacts();
+    await reception.scheduling.book(booking(patient.id, taken.start));
+    const after = await reception.scheduling.findSlots({ appointmentTypeId: setup.type.id, locationId: setup.location.id, from: today, limit: 1 });
+    expect(after[0]!.start.getTime()).not.toBe(taken.start.getTime());
+  });
+
+  it("books, writes reminders, enqueues their jobs with deterministic ids, and refuses a double booking with next free slots", async () => {
+    const reception = await callerFor(fixture.users.RECEPTIONIST.id);
+    const patient = await patientWithContacts();
+    const start = soon(24 * 60 + 180); // tomorrow: both default reminders (24 h, 2 h) are in the future
+    const appointment = await reception.scheduling.book(booking(patient.id, start));
+    expect(appointment).toMatchObject({ status: "BOOKED", version: 1, outsideAvailability: false });
+    const reminders = await db.reminder.findMany({ where: { appointmentId: appointment.id }, orderBy: [{ offsetMinutes: "desc" }, { channel: "asc" }] });
+    expect(reminders.map((r) => `${r.channel}@${r.offsetMinutes}`)).toEqual(["EMAIL@1440", "SMS@1440", "EMAIL@120", "SMS@120"]);
+    const job = await getQueue("scheduling").getJob(`reminder.${reminders[0]!.id}.1`);
+    expect(job?.data).toEqual({ reminderId: reminders[0]!.id, generation: 1 });
+
+    const other = await patientWithContacts();
+    const clash = await reception.scheduling.book(booking(other.id, start)).catch((e: unknown) => e);
+    expect(clash).toMatchObject({ code: "CONFLICT", message: expect.stringContaining("already booked") });
+    expect((clash as { cause: { details: { nextSlots: unknown[] } } }).cause.details.nextSlots.length).toBeGreaterThan(0);
+    expect(await db.appointment.count({ where: { patientId: other.id } })).toBe(0);
+  });
+
+  it("lets exactly one of 20 simultaneous bookings of one slot succeed (the database refuses the rest)", async () => {
+    const reception = await callerFor(fixture.users.RECEPTIONIST.id);
+    const start = soon(3 * 24 * 60);
+    const patients = await Promise.all(Array.from({ length: 20 }, () => createPatient(fixture.clinic.id)));
+    const results = await Promise.allSettled(patients.map((p) => reception.scheduling.book(booking(p.id, start))));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(failures.map((f) => (f.reason as { code: string }).code)).toEqual(Array(19).fill("CONFLICT"));
+    expect(await db.appointment.count({ where: { providerId: setup.provider.id, startsAt: start, status: "BOOKED" } })).toBe(1);
+  });
+
+  it("rejects bad bookings with field errors and writes nothing", async () => {
+    const reception = await callerFor(fixture.users.RECEPTIONIST.id);
+    const patient = await patientWithContacts();
+    const before = await db.appointment.count({ where: { clinicId: fixture.clinic.id } });
+    await expect(reception.scheduling.book(booking(patient.id, new Date(Date.now() - 3_600_000)))).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("past") });
+    const unknown = await reception.scheduling.book({ ...booking(patient.id, soon()), providerId: "00000000-0000-4000-8000-000000000000" }).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: "BAD_REQUEST", cause: { fieldErrors: { providerId: ["provider not found"] } } });
+    await db.patient.update({ where: { id: patient.id }, data: { status: "INACTIVE" } });
+    await expect(reception.scheduling.book(booking(patient.id, soon(48 * 60)))).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("not active") });
+    await expect(reception.scheduling.book({ ...booking(patient.id, soon()), start: "not a date" as never })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await db.appointment.count({ where: { clinicId: fixture.clinic.id } })).toBe(before);
+  });
+
+  it("needs the override permission to book outside hours, and audits it", async () => {
+    const patient = await patientWithContacts();
+    const day = localParts(soon(5 * 24 * 60), setup.location.timeZone).date;
+    const { localToUtc } = await import("./time.ts");
+    const lateEvening = localToUtc(day, "20:00", setup.location.timeZone);
+    const reception = await callerFor(fixture.users.RECEPTIONIST.id);
+    await expect(reception.scheduling.book(booking(patient.id, lateEvening))).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("does not see patients") });
+    await expect(reception.scheduling.book({ ...booking(patient.id, lateEvening), overrideAvailability: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const admin = await callerFor(fixture.users.ADMIN.id);
+    const booked = await admin.scheduling.book({ ...booking(patient.id, lateEvening), overrideAvailability: true });
+    expect(booked.outsideAvailability).toBe(true);
+    expect(await db.auditEvent.findFirst({ where: { resourceId: booked.id, action: "scheduling.book" }, select: { reason: true } })).toEqual({ reason: "outside availability (override)" });
+  });
+});
+
+describe("the visit flow and the board", () => {
+  it("checks in (with a ticket), rooms, starts and checks out; refuses invalid steps; the board shows who is waiting", async () => {
+    const reception = await callerFor(fixture.users.RECEPTIONIST.id);
+    const nurse = await callerFor(fixture.users.NURSE.id);
+    const [p1, p2] = await Promise.all([patientWithContacts(), patientWithContacts()]);
+    const a1 = await reception.scheduling.book(booking(p1.id, soon(60)));
+    const a2 = await reception.scheduling.book(booking(p2.id, soon(120)));
+
+    await expect(reception.scheduling.checkOut({ appointmentId: a1.id })).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Cannot check out this appointment: it is booked." });
+    // Two clerks press "check in" at once: one check-in, one clear refusal.
+    const both = await Promise.allSettled([reception.scheduling.checkIn({ appointmentId: a1.id }), nurse.scheduling.checkIn({ appointmentId: a1.id })]);
+    expect(both.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const arrived1 = (both.find((r) => r.status === "fulfilled") as PromiseFulfilledResult<typeof a1>).value;
+    const arrived2 = await reception.scheduling.checkIn({ appointmentId: a2.id });
+    expect(arrived2.ticket).toBe(arrived1.ticket! + 1);
+
+    const board = await reception.scheduling.board({ locationId: setup.location.id });
+    expect(board.map((r) => r.appointmentId)).toEqual(expect.arrayContaining([a1.id, a2.id]));
+    const screen = await reception.scheduling.publicBoard({ locationId: setup.location.id });
+    expect(JSON.stringify(screen)).not.toMatch(/Patient\d|Test/);
+    expect(screen.every((r) => /^[A-Z]{0,2}$/.test(r.initials))).toBe(true);
+
+    await nurse.scheduling.room({ appointmentId: a1.id, room: "Exam 1" });
+    await expect(nurse.scheduling.room({ appointmentId: a2.id, room: "Exam 1" })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("Exam 1") });
+    await expect(nurse.scheduling.room({ appointmentId: a2.id, room: "Broom cupboard" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await nurse.scheduling.startVisit({ appointmentId: a1.id });
+    const done = await nurse.scheduling.checkOut({ appointmentId: a1.id });
+    expect(done.status).toBe("CHECKED_OUT");
+    const trail = await db.appointmentTransition.findMany({ where: { appointmentId: a1.id }, orderBy: { id: "asc" }, select: { toStatus: true, byId: true } });
+    expect(trail.map((t) => t.toStatus)).toEqual(["BOOKED", "ARRIVED", "ROOMED", "IN_VISIT", "CHECKED_OUT"]);
+    expect(trail.every((t) => t.byId)).toBe(true);
+    expect((await reception.scheduling.board({ locationId: setup.location.id })).map((r) => r.appointmentId)).not.toContain(a1.id);
+  });
+
+  it("marks booked appointments whose patient never came as no-shows and counts them on the patient", async () => {
+    const patient = await patientWithContacts();
+    const appointment = await db.appointment.create({
+      data: { clinicId: fixture.clinic.id, patientId: patient.id, providerId: setup.provider.id, locationId: setup.location.id, appointmentTypeId: setup.type.id, startsAt: new Date(Date.now() - 3 * 3_600_000), endsAt: new Date(Date.now() - 2.5 * 3_600_000), createdById: fixture.users.RECEPTIONIST.id },
+    });
+    const result = await markNoShows();
+    expect(result.marked).toBeGreaterThanOrEqual(1);
+    expect(await db.appointment.findUnique({ where: { id: appointment.id }, select: { status: true } })).toEqual({ status: "NO_SHOW" });
+    const reception = await callerFor(fixture.users.RECEPTIONIST.id);
+    const stats = await reception.scheduling.patientAppointments({ patientId: patient.id });
+    expect(stats).toMatchObject({ noShows: 1, noShowRate: 1 });
+    expect(await db.appointmentTransition.findFirst({ where: { appointmentId: appointment.id, toStatus: "NO_SHOW" }, select: { byId: true } })).toEqual({ byId: null });
+  });
+});
+
+describe("reminders", () => {
+  it("sends each reminder once, respects contact preferences, and follows reschedules and cancellations", async () => {
+    const reception = await callerFor(fixture.users.RECEPTIONIST.id);
+    const patient = await patientWithContacts({ allowSms: false });
+    const appointment = await reception.scheduling.book(booking(patient.id, soon(26 * 60)));
+    const [email, sms] = await Promise.all(
+      (["EMAIL", "SMS"] as const).map((channel) => db.reminder.findFirstOrThrow({ where: { appointmentId: appointment.id, channel, offsetMinutes: 1440 } })),
+    );
+    expect(await deliverReminder(email!.id, 1)).toBe("sent");
+    expect(await deliverReminder(email!.id, 1)).toBe("stale"); // a retried job sends nothing
+    expect(await db.outboxMessage.count({ where: { reminderId: email!.id } })).toBe(1);
+    const message = await db.outboxMessage.findFirstOrThrow({ where: { reminderId: email!.id } });
+    expect(message.ics).toContain("BEGIN:VEVENT");
+    expect(await deliverReminder(sms!.id, 1)).toBe("skipped");
+    expect(await db.reminder.findUnique({ where: { id: sms!.id }, select: { skipReason: true } })).toEqual({ skipReason: "patient does not accept text messages" });
+
+    const moved = await reception.scheduling.reschedule({ appointmentId: appointment.id, version: appointment.version, start: soon(50 * 60) });
+    const afterMove = await db.reminder.findUniqueOrThrow({ where: { id: email!.id } });
+    expect(afterMove).toMatchObject({ status: "SCHEDULED", generation: 2 });
+    expect(await deliverReminder(email!.id, 1)).toBe("stale"); // the old job finds itself outdated
+    await expect(reception.scheduling.reschedule({ appointmentId: appointment.id, version: appointment.version, start: soon(52 * 60) })).rejects.toMatchObject({ code: "CONFLICT" });
+
+    await reception.scheduling.cancel({ appointmentId: moved.id, reason: "patient request" });
+    expect(await db.reminder.count({ where: { appointmentId: appointment.id, status: "SCHEDULED" } })).toBe(0);
+    expect(await deliverReminder(email!.id, 2)).toBe("stale");
+  });
+});

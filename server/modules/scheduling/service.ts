@@ -1,0 +1,376 @@
+import type { z } from "zod";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { audit, type ScopedActor } from "../../audit/audit.ts";
+import { db, type Tx } from "../../db.ts";
+import { env } from "../../env.ts";
+import { DomainError, notFound, staleVersion } from "../../errors.ts";
+import { can } from "../../permissions/registry.ts";
+import { publish } from "../../realtime/publish.ts";
+import type { AppointmentVerb } from "../../realtime/events.ts";
+import { withinAvailability } from "./availability.ts";
+import { cancelReminders, enqueueReminders, moveReminders, planReminders, type ReminderJob } from "./reminders.ts";
+import { findSlots } from "./slots.ts";
+import { localDayRange, localParts, todayIn } from "./time.ts";
+import type { bookInput, dayInput, rescheduleInput } from "./schemas.ts";
+
+type Status = "BOOKED" | "CONFIRMED" | "ARRIVED" | "ROOMED" | "IN_VISIT" | "CHECKED_OUT" | "CANCELLED" | "NO_SHOW";
+const ACTIVE: Status[] = ["BOOKED", "CONFIRMED", "ARRIVED", "ROOMED", "IN_VISIT", "CHECKED_OUT"];
+
+export const appointmentSelect = {
+  id: true,
+  startsAt: true,
+  endsAt: true,
+  status: true,
+  room: true,
+  ticket: true,
+  reason: true,
+  cancelReason: true,
+  arrivedAt: true,
+  outsideAvailability: true,
+  version: true,
+  locationId: true,
+  patient: { select: { id: true, mrn: true, givenName: true, familyName: true } },
+  provider: { select: { id: true, user: { select: { id: true, name: true } } } },
+  location: { select: { id: true, name: true, timeZone: true } },
+  appointmentType: { select: { id: true, name: true, color: true } },
+} satisfies Prisma.AppointmentSelect;
+
+type AppointmentRow = Prisma.AppointmentGetPayload<{ select: typeof appointmentSelect }>;
+
+export function toOutput(a: AppointmentRow) {
+  return {
+    id: a.id,
+    patient: { id: a.patient.id, mrn: a.patient.mrn, name: `${a.patient.familyName}, ${a.patient.givenName}` },
+    provider: { id: a.provider.id, name: a.provider.user.name },
+    location: a.location,
+    appointmentType: a.appointmentType,
+    start: a.startsAt,
+    end: a.endsAt,
+    status: a.status,
+    room: a.room,
+    ticket: a.ticket,
+    reason: a.reason,
+    cancelReason: a.cancelReason,
+    arrivedAt: a.arrivedAt,
+    outsideAvailability: a.outsideAvailability,
+    version: a.version,
+  };
+}
+
+/** Rooms that hear about an appointment: its location's boards, the patient's screens, the provider. */
+function announce(verb: AppointmentVerb, a: { id: string; locationId: string; version: number; patientId: string; providerUserId: string }) {
+  publish(`scheduling.appointment.${verb}`, { appointmentId: a.id, locationId: a.locationId, version: a.version }, [
+    `location:${a.locationId}`,
+    `patient:${a.patientId}`,
+    `user:${a.providerUserId}`,
+  ]);
+}
+
+function isDoubleBooking(error: unknown): boolean {
+  const text = `${String((error as Error)?.message)} ${JSON.stringify((error as { meta?: unknown })?.meta ?? {})} ${String((error as { cause?: unknown })?.cause ?? "")}`;
+  return text.includes("appointment_no_double_booking") || text.includes("23P01");
+}
+
+function isRoomTaken(error: unknown): boolean {
+  const text = `${String((error as Error)?.message)} ${JSON.stringify((error as { meta?: unknown })?.meta ?? {})}`;
+  return text.includes("appointment_one_patient_per_room") || (text.includes("P2002") && text.includes("room"));
+}
+
+async function clashError(clinicId: string, input: { providerId: string; locationId: string; appointmentTypeId: string; start: Date }, timeZone: string, providerName: string) {
+  const next = await findSlots({
+    clinicId,
+    appointmentTypeId: input.appointmentTypeId,
+    locationId: input.locationId,
+    providerId: input.providerId,
+    from: localParts(input.start, timeZone).date,
+    limit: 3,
+  }).catch(() => []);
+  const when = localParts(input.start, timeZone);
+  const offer = next.length ? ` Next free: ${next.map((s) => { const p = localParts(s.start, timeZone); return `${p.date} ${p.time}`; }).join(", ")}.` : "";
+  return new DomainError("CONFLICT", `${providerName} is already booked at ${when.date} ${when.time}.${offer}`, { start: ["that time is taken"] }, { nextSlots: next });
+}
+
+async function context(clinicId: string, input: { patientId?: string; providerId: string; locationId: string; appointmentTypeId: string }) {
+  const [patient, provider, location, type] = await Promise.all([
+    input.patientId
+      ? db.patient.findFirst({ where: { id: input.patientId, clinicId }, select: { id: true, status: true, email: true, phoneMobile: true, mergedIntoId: true } })
+      : null,
+    db.provider.findFirst({ where: { id: input.providerId, clinicId }, select: { id: true, active: true, user: { select: { id: true, name: true } } } }),
+    db.location.findFirst({ where: { id: input.locationId, clinicId }, select: { id: true, name: true, timeZone: true } }),
+    db.appointmentType.findFirst({ where: { id: input.appointmentTypeId, clinicId }, select: { id: true, durationMinutes: true, active: true } }),
+  ]);
+  const fields: Record<string, string[]> = {};
+  if (input.patientId && !patient) fields.patientId = ["patient not found"];
+  if (!provider || !provider.active) fields.providerId = ["provider not found"];
+  if (!location) fields.locationId = ["location not found"];
+  if (!type || !type.active) fields.appointmentTypeId = ["appointment type not found"];
+  if (Object.keys(fields).length) {
+    throw new DomainError("BAD_REQUEST", `Unknown ${Object.keys(fields).map((f) => f.replace(/Id$/, "")).join(", ")}.`, fields);
+  }
+  return { patient, provider: provider!, location: location!, type: type! };
+}
+
+async function checkAvailability(actor: ScopedActor, providerName: string, ids: { providerId: string; locationId: string }, timeZone: string, start: Date, end: Date, override: boolean) {
+  const inside = await withinAvailability(ids.providerId, ids.locationId, timeZone, start, end);
+  if (inside) return false;
+  if (!override) {
+    const when = localParts(start, timeZone);
+    throw new DomainError("BAD_REQUEST", `${providerName} does not see patients at ${when.date} ${when.time} at this location. Choose an open slot, or book outside hours with an override.`, {
+      start: ["outside the provider's hours"],
+    });
+  }
+  if (!can(actor.role, "schedule:override")) {
+    await audit(db, actor, { action: "scheduling.override", outcome: "DENIED", reason: "missing schedule:override" });
+    throw new DomainError("FORBIDDEN", "Booking outside a provider's hours needs the schedule override permission.");
+  }
+  return true;
+}
+
+export async function book(actor: ScopedActor, input: z.output<typeof bookInput>) {
+  const { patient, provider, location, type } = await context(actor.clinicId, input);
+  if (patient!.status === "MERGED") throw new DomainError("BAD_REQUEST", "This patient record was merged; book on the surviving record.", { patientId: ["merged record"] });
+  if (patient!.status !== "ACTIVE") throw new DomainError("BAD_REQUEST", "This patient is not active; reactivate the record before booking.", { patientId: ["patient is not active"] });
+  if (input.start.getTime() < Date.now()) throw new DomainError("BAD_REQUEST", "Appointments cannot be booked in the past.", { start: ["in the past"] });
+  const end = new Date(input.start.getTime() + type.durationMinutes * 60_000);
+  const outside = await checkAvailability(actor, provider.user.name, input, location.timeZone, input.start, end, input.overrideAvailability);
+
+  let reminders: ReminderJob[] = [];
+  let created;
+  try {
+    created = await db.$transaction(async (tx) => {
+      const appointment = await tx.appointment.create({
+        data: {
+          clinicId: actor.clinicId,
+          patientId: patient!.id,
+          providerId: provider.id,
+          locationId: location.id,
+          appointmentTypeId: type.id,
+          startsAt: input.start,
+          endsAt: end,
+          reason: input.reason ?? null,
+          outsideAvailability: outside,
+          createdById: actor.userId,
+          updatedById: actor.userId,
+          transitions: { create: { toStatus: "BOOKED", byId: actor.userId } },
+        },
+        select: appointmentSelect,
+      });
+      reminders = await planReminders(tx, { id: appointment.id, startsAt: appointment.startsAt }, patient!);
+      await audit(tx, actor, {
+        action: "scheduling.book",
+        resourceType: "Appointment",
+        resourceId: appointment.id,
+        patientId: patient!.id,
+        reason: outside ? "outside availability (override)" : undefined,
+      });
+      return appointment;
+    });
+  } catch (error) {
+    if (isDoubleBooking(error)) throw await clashError(actor.clinicId, input, location.timeZone, provider.user.name);
+    throw error;
+  }
+  await enqueueReminders(reminders);
+  announce("booked", { id: created.id, locationId: location.id, version: created.version, patientId: patient!.id, providerUserId: provider.user.id });
+  return toOutput(created);
+}
+
+async function lockAppointment(tx: Tx, clinicId: string, id: string) {
+  const [row] = await tx.$queryRaw<{ id: string; status: Status; version: number; updated_by_id: string | null }[]>`
+    SELECT id, status::text AS status, version, updated_by_id FROM appointment WHERE id = ${id}::uuid AND clinic_id = ${clinicId}::uuid FOR UPDATE`;
+  if (!row) throw notFound("Appointment");
+  return row;
+}
+
+export async function reschedule(actor: ScopedActor, input: z.output<typeof rescheduleInput>) {
+  const current = await db.appointment.findFirst({ where: { id: input.appointmentId, clinicId: actor.clinicId }, select: { providerId: true, locationId: true, appointmentTypeId: true, patientId: true } });
+  if (!current) throw notFound("Appointment");
+  const providerId = input.providerId ?? current.providerId;
+  const { provider, location, type } = await context(actor.clinicId, { providerId, locationId: current.locationId, appointmentTypeId: current.appointmentTypeId });
+  if (input.start.getTime() < Date.now()) throw new DomainError("BAD_REQUEST", "Appointments cannot be moved into the past.", { start: ["in the past"] });
+  const end = new Date(input.start.getTime() + type.durationMinutes * 60_000);
+  const outside = await checkAvailability(actor, provider.user.name, { providerId, locationId: location.id }, location.timeZone, input.start, end, input.overrideAvailability);
+  let reminders: ReminderJob[] = [];
+  let updated;
+  try {
+    updated = await db.$transaction(async (tx) => {
+      const row = await lockAppointment(tx, actor.clinicId, input.appointmentId);
+      if (!["BOOKED", "CONFIRMED"].includes(row.status)) throw new DomainError("BAD_REQUEST", `Only booked or confirmed appointments can be rescheduled (this one is ${row.status.toLowerCase().replace("_", " ")}).`);
+      if (row.version !== input.version) {
+        const by = row.updated_by_id ? await tx.user.findUnique({ where: { id: row.updated_by_id }, select: { name: true } }) : null;
+        throw staleVersion("This appointment", by?.name ?? null, row.version);
+      }
+      const appointment = await tx.appointment.update({
+        where: { id: input.appointmentId },
+        data: { startsAt: input.start, endsAt: end, providerId, outsideAvailability: outside, version: { increment: 1 }, updatedById: actor.userId, transitions: { create: { fromStatus: row.status, toStatus: row.status, byId: actor.userId, note: "rescheduled" } } },
+        select: appointmentSelect,
+      });
+      reminders = await moveReminders(tx, appointment.id, appointment.startsAt);
+      await audit(tx, actor, { action: "scheduling.reschedule", resourceType: "Appointment", resourceId: appointment.id, patientId: current.patientId });
+      return appointment;
+    });
+  } catch (error) {
+    if (isDoubleBooking(error)) throw await clashError(actor.clinicId, { providerId, locationId: location.id, appointmentTypeId: type.id, start: input.start }, location.timeZone, provider.user.name);
+    throw error;
+  }
+  await enqueueReminders(reminders);
+  announce("rescheduled", { id: updated.id, locationId: updated.locationId, version: updated.version, patientId: current.patientId, providerUserId: updated.provider.user.id });
+  return toOutput(updated);
+}
+
+// ---------------------------------------------------------------- the visit flow
+
+const FLOW = {
+  confirm: { from: ["BOOKED"], to: "CONFIRMED", verb: "confirmed", label: "confirm" },
+  checkIn: { from: ["BOOKED", "CONFIRMED"], to: "ARRIVED", verb: "checked-in", label: "check in" },
+  room: { from: ["ARRIVED", "ROOMED"], to: "ROOMED", verb: "roomed", label: "room" },
+  startVisit: { from: ["ARRIVED", "ROOMED"], to: "IN_VISIT", verb: "visit-started", label: "start the visit for" },
+  checkOut: { from: ["ROOMED", "IN_VISIT"], to: "CHECKED_OUT", verb: "checked-out", label: "check out" },
+  cancel: { from: ["BOOKED", "CONFIRMED"], to: "CANCELLED", verb: "cancelled", label: "cancel" },
+  markNoShow: { from: ["BOOKED", "CONFIRMED"], to: "NO_SHOW", verb: "no-show", label: "mark as no-show" },
+} as const satisfies Record<string, { from: readonly Status[]; to: Status; verb: AppointmentVerb; label: string }>;
+
+export type TransitionAction = keyof typeof FLOW;
+
+const describe = (status: Status) => status.toLowerCase().replace("_", " ");
+
+/**
+ * One step of the visit. A conditional update under a row lock, so two clerks pressing "check in"
+ * at once produce one check-in and one clear refusal. Each step records who and when.
+ */
+export async function transition(actor: ScopedActor, appointmentId: string, action: TransitionAction, extra: { room?: string; reason?: string } = {}) {
+  const step = FLOW[action];
+  let updated;
+  try {
+    updated = await db.$transaction(async (tx) => {
+      const row = await lockAppointment(tx, actor.clinicId, appointmentId);
+      if (!(step.from as readonly Status[]).includes(row.status)) {
+        throw new DomainError("BAD_REQUEST", `Cannot ${step.label} this appointment: it is ${describe(row.status)}.`, undefined, { status: row.status });
+      }
+      const appointment = await tx.appointment.findUniqueOrThrow({ where: { id: appointmentId }, select: { startsAt: true, locationId: true, patientId: true, location: { select: { timeZone: true, rooms: true } } } });
+      const data: Prisma.AppointmentUpdateInput = { status: step.to, version: { increment: 1 }, updatedById: actor.userId };
+      if (action === "checkIn") {
+        const today = todayIn(appointment.location.timeZone);
+        if (localParts(appointment.startsAt, appointment.location.timeZone).date !== today) {
+          throw new DomainError("BAD_REQUEST", "Check-in is only possible on the day of the appointment.");
+        }
+        // Tickets count up per location and day; the advisory lock serialises concurrent check-ins.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`ticket:${appointment.locationId}`}))`;
+        const [ticket] = await tx.$queryRaw<{ next: number }[]>`
+          SELECT coalesce(max(ticket), 0) + 1 AS next FROM appointment
+           WHERE location_id = ${appointment.locationId}::uuid AND (starts_at AT TIME ZONE 'UTC')::date = (${appointment.startsAt}::timestamptz AT TIME ZONE 'UTC')::date`;
+        Object.assign(data, { ticket: ticket!.next, arrivedAt: new Date() });
+      }
+      if (action === "room") {
+        if (!extra.room || !appointment.location.rooms.includes(extra.room)) {
+          throw new DomainError("BAD_REQUEST", `Choose one of this location's rooms: ${appointment.location.rooms.join(", ")}.`, { room: ["not a room of this location"] });
+        }
+        data.room = extra.room;
+      }
+      if (action === "cancel") data.cancelReason = extra.reason ?? null;
+      const saved = await tx.appointment.update({ where: { id: appointmentId }, data, select: { ...appointmentSelect, patientId: true } });
+      await tx.appointmentTransition.create({ data: { appointmentId, fromStatus: row.status, toStatus: step.to, byId: actor.userId, note: extra.reason ?? extra.room ?? null } });
+      if (action === "cancel" || action === "markNoShow") await cancelReminders(tx, appointmentId);
+      await audit(tx, actor, { action: `scheduling.${action}`, resourceType: "Appointment", resourceId: appointmentId, patientId: appointment.patientId });
+      return saved;
+    });
+  } catch (error) {
+    if (action === "room" && isRoomTaken(error)) {
+      throw new DomainError("CONFLICT", `${extra.room} already has a patient in it. Choose another room or check that patient out first.`, { room: ["occupied"] });
+    }
+    throw error;
+  }
+  announce(step.verb, { id: updated.id, locationId: updated.locationId, version: updated.version, patientId: updated.patientId, providerUserId: updated.provider.user.id });
+  return toOutput(updated);
+}
+
+/** The repeatable job: booked/confirmed appointments past their start plus the grace period. */
+export async function markNoShows(now = new Date()) {
+  const cutoff = new Date(now.getTime() - env.NO_SHOW_GRACE_MINUTES * 60_000);
+  const marked = await db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string; location_id: string; patient_id: string; clinic_id: string; version: number; from_status: Status; provider_user_id: string }[]>`
+      WITH due AS (
+        SELECT id, status FROM appointment WHERE status IN ('BOOKED', 'CONFIRMED') AND starts_at < ${cutoff} ORDER BY starts_at LIMIT 1000 FOR UPDATE SKIP LOCKED
+      )
+      UPDATE appointment a SET status = 'NO_SHOW', version = a.version + 1, updated_at = now()
+        FROM due, provider p
+       WHERE a.id = due.id AND p.id = a.provider_id
+      RETURNING a.id, a.location_id, a.patient_id, a.clinic_id, a.version, due.status::text AS from_status, p.user_id AS provider_user_id`;
+    for (const r of rows) {
+      await tx.appointmentTransition.create({ data: { appointmentId: r.id, fromStatus: r.from_status, toStatus: "NO_SHOW", byId: null, note: "never arrived" } });
+      await cancelReminders(tx, r.id);
+      await audit(tx, { userId: null, clinicId: r.clinic_id, role: null, sessionId: null, ip: null }, { action: "scheduling.markNoShow", resourceType: "Appointment", resourceId: r.id, patientId: r.patient_id, reason: "automatic after grace period" });
+    }
+    return rows;
+  });
+  for (const r of marked) announce("no-show", { id: r.id, locationId: r.location_id, version: r.version, patientId: r.patient_id, providerUserId: r.provider_user_id });
+  return { marked: marked.length };
+}
+
+// ---------------------------------------------------------------- views
+
+export async function day(actor: ScopedActor, input: z.output<typeof dayInput>) {
+  // A provider's day is read in the clinic's (first location's) time zone when no location is named.
+  const location = await db.location.findFirst({
+    where: { clinicId: actor.clinicId, ...(input.locationId ? { id: input.locationId } : {}) },
+    select: { timeZone: true },
+    orderBy: { name: "asc" },
+  });
+  if (!location) throw notFound("Location");
+  if (input.providerId && !(await db.provider.count({ where: { id: input.providerId, clinicId: actor.clinicId } }))) throw notFound("Provider");
+  const { start, end } = localDayRange(input.date, location.timeZone);
+  const rows = await db.appointment.findMany({
+    where: { clinicId: actor.clinicId, startsAt: { gte: start, lt: end }, ...(input.locationId ? { locationId: input.locationId } : {}), ...(input.providerId ? { providerId: input.providerId } : {}) },
+    select: appointmentSelect,
+    orderBy: [{ startsAt: "asc" }, { id: "asc" }],
+  });
+  await audit(db, actor, { action: "scheduling.day", resourceType: "Appointment", reason: `${rows.length} appointments` });
+  return rows.map(toOutput);
+}
+
+/** Today's waiting room at a location: who is here, since when, for whom, in which room. */
+export async function board(actor: ScopedActor, locationId: string) {
+  const location = await db.location.findFirst({ where: { id: locationId, clinicId: actor.clinicId }, select: { timeZone: true } });
+  if (!location) throw notFound("Location");
+  const { start, end } = localDayRange(todayIn(location.timeZone), location.timeZone);
+  const rows = await db.appointment.findMany({
+    where: { locationId, startsAt: { gte: start, lt: end }, status: { in: ["ARRIVED", "ROOMED", "IN_VISIT"] } },
+    select: { id: true, status: true, room: true, ticket: true, startsAt: true, arrivedAt: true, version: true, patient: { select: { id: true, givenName: true, familyName: true } }, provider: { select: { user: { select: { name: true } } } } },
+    orderBy: [{ arrivedAt: "asc" }, { startsAt: "asc" }],
+  });
+  await audit(db, actor, { action: "scheduling.board", resourceType: "Location", resourceId: locationId, reason: `${rows.length} waiting` });
+  return rows.map((r) => ({
+    appointmentId: r.id,
+    patientId: r.patient.id,
+    patientName: `${r.patient.familyName}, ${r.patient.givenName}`,
+    providerName: r.provider.user.name,
+    status: r.status,
+    room: r.room,
+    ticket: r.ticket,
+    start: r.startsAt,
+    arrivedAt: r.arrivedAt,
+    version: r.version,
+  }));
+}
+
+/** The public waiting-room screen: tickets and initials only, never names. */
+export async function publicBoard(actor: ScopedActor, locationId: string) {
+  const rows = await board(actor, locationId);
+  return rows.map((r) => {
+    const [family = "", given = ""] = r.patientName.split(", ");
+    return { ticket: r.ticket, initials: `${given.charAt(0)}${family.charAt(0)}`.toUpperCase(), status: r.status, room: r.room };
+  });
+}
+
+export async function patientAppointments(actor: ScopedActor, patientId: string) {
+  const patient = await db.patient.findFirst({ where: { id: patientId, clinicId: actor.clinicId }, select: { id: true } });
+  if (!patient) throw notFound("Patient");
+  const rows = await db.appointment.findMany({ where: { patientId }, select: appointmentSelect, orderBy: { startsAt: "desc" }, take: 100 });
+  const past = await db.appointment.groupBy({ by: ["status"], where: { patientId, startsAt: { lt: new Date() } }, _count: { _all: true } });
+  const count = (s: Status) => past.find((p) => p.status === s)?._count._all ?? 0;
+  const attended = count("CHECKED_OUT") + count("IN_VISIT") + count("ROOMED") + count("ARRIVED");
+  const noShows = count("NO_SHOW");
+  await audit(db, actor, { action: "scheduling.patientAppointments", resourceType: "Patient", resourceId: patientId, patientId });
+  return { appointments: rows.map(toOutput), noShows, noShowRate: attended + noShows ? noShows / (attended + noShows) : 0 };
+}
+
+export { ACTIVE as ACTIVE_STATUSES };
