@@ -4,7 +4,8 @@ import { db } from "../server/db.ts";
 import { ROLES } from "../server/permissions/registry.ts";
 import { withCheckDigit } from "../server/modules/patients/service.ts";
 import { importIcd10 } from "../server/codes/import.ts";
-import { createClinic, DEMO_PASSWORD } from "../tests/factories/index.ts";
+import { createClinic, DEMO_PASSWORD, npiFor, type ClinicFixture } from "../tests/factories/index.ts";
+import { addDays, localToUtc, todayIn } from "../server/modules/scheduling/time.ts";
 
 export const DEMO_DOMAIN = "carelane.test";
 const PATIENTS = 500;
@@ -122,7 +123,74 @@ export async function seedDemo(): Promise<{ created: boolean }> {
     },
     { timeout: 120_000 },
   );
+  await seedScheduling({ clinic, users, locations: await db.location.findMany({ where: { clinicId: clinic.id }, select: { id: true, name: true }, orderBy: { name: "desc" } }) });
   return { created: true };
+}
+
+/**
+ * The physician sees patients every day 08:00–18:00 at both locations. Today at Riverside there
+ * is a booked appointment at the top of every local hour (so a demo or an end-to-end run at any
+ * time of day finds one to check in) and a few patients already waiting, roomed or in a visit.
+ */
+async function seedScheduling(fixture: Pick<ClinicFixture, "clinic" | "users" | "locations">) {
+  const riverside = fixture.locations.find((l) => l.name === "Riverside")!;
+  const location = await db.location.findUniqueOrThrow({ where: { id: riverside.id }, select: { id: true, timeZone: true } });
+  const provider = await db.provider.create({ data: { clinicId: fixture.clinic.id, userId: fixture.users.PHYSICIAN.id, npi: npiFor(123456789), specialty: "Family medicine" }, select: { id: true } });
+  await db.availability.createMany({
+    data: fixture.locations.flatMap((l) => [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ providerId: provider.id, locationId: l.id, weekday, startTime: "08:00", endTime: "18:00" }))),
+  });
+  const types = await Promise.all(
+    ([["New patient", 45, "#7c3aed"], ["Follow-up", 30, "#0ea5e9"], ["Annual physical", 60, "#16a34a"]] as const).map(([name, durationMinutes, color]) =>
+      db.appointmentType.create({ data: { clinicId: fixture.clinic.id, name, durationMinutes, color }, select: { id: true } }),
+    ),
+  );
+  const followUp = types[1]!.id;
+  const patients = await db.patient.findMany({ where: { clinicId: fixture.clinic.id, status: "ACTIVE" }, select: { id: true }, orderBy: { mrn: "asc" }, take: 60 });
+  const today = todayIn(location.timeZone);
+  const nowHour = Number(new Date().toLocaleString("en-US", { timeZone: location.timeZone, hour: "2-digit", hour12: false })) % 24;
+  const createdById = fixture.users.RECEPTIONIST.id;
+  const base = { clinicId: fixture.clinic.id, providerId: provider.id, locationId: location.id, appointmentTypeId: followUp, createdById };
+  const at = (date: string, hour: number, minute: number) => localToUtc(date, `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`, location.timeZone);
+
+  let next = 0;
+  for (let hour = 0; hour < 24; hour++) {
+    const startsAt = at(today, hour, 0);
+    await db.appointment.create({
+      data: { ...base, patientId: patients[next++]!.id, startsAt, endsAt: new Date(+startsAt + 30 * 60_000), outsideAvailability: hour < 8 || hour >= 18, transitions: { create: { toStatus: "BOOKED", byId: createdById } } },
+    });
+  }
+  // Already in the building: waiting, roomed, with the doctor (half past the hours around now).
+  const present = [
+    { status: "ARRIVED" as const, waited: 6 },
+    { status: "ARRIVED" as const, waited: 19 },
+    { status: "ROOMED" as const, waited: 27, room: "Exam 1" },
+    { status: "IN_VISIT" as const, waited: 41, room: "Exam 3" },
+  ];
+  for (const [i, p] of present.entries()) {
+    const hour = (nowHour - 1 + i + 24) % 24;
+    const startsAt = at(today, hour, 30);
+    await db.appointment.create({
+      data: {
+        ...base,
+        patientId: patients[next++]!.id,
+        startsAt,
+        endsAt: new Date(+startsAt + 30 * 60_000),
+        status: p.status,
+        room: p.room ?? null,
+        ticket: i + 1,
+        arrivedAt: new Date(Date.now() - p.waited * 60_000),
+        transitions: { create: [{ toStatus: "BOOKED", byId: createdById }, { fromStatus: "BOOKED", toStatus: "ARRIVED", byId: createdById }] },
+      },
+    });
+  }
+  // The coming week, during opening hours.
+  for (let day = 1; day <= 6; day++) {
+    for (const hour of [9, 11, 14, 16]) {
+      const startsAt = at(addDays(today, day), hour, 0);
+      const kind = (day + hour) % 3;
+      await db.appointment.create({ data: { ...base, appointmentTypeId: types[kind]!.id, patientId: patients[next++ % patients.length]!.id, startsAt, endsAt: new Date(+startsAt + [45, 30, 60][kind]! * 60_000), transitions: { create: { toStatus: "BOOKED", byId: createdById } } } });
+    }
+  }
 }
 
 export const demoSignIns = () => ROLES.map((role) => ({ role, email: `${role === "RECEPTIONIST" ? "reception" : role.toLowerCase()}@${DEMO_DOMAIN}`, password: DEMO_PASSWORD }));
