@@ -9,6 +9,8 @@ import { closeQueues, getQueue } from "./client.ts";
 import { QUEUES, type JobDefinition } from "./define.ts";
 import { JOBS } from "./registry.ts";
 
+const LOCK_MS = Number(process.env.WORKER_LOCK_MS ?? 30_000);
+
 const byName = new Map<string, JobDefinition>(Object.values(JOBS).map((job) => [job.name, job as JobDefinition]));
 
 async function run(job: Job) {
@@ -23,7 +25,14 @@ async function run(job: Job) {
 export async function startWorkers() {
   const connection = createRedis("worker");
   const workers = QUEUES.map((queue) => {
-    const worker = new Worker(queue, run, { connection, prefix: `${env.REDIS_PREFIX}:bull`, concurrency: 4 });
+    const worker = new Worker(queue, run, {
+      connection,
+      prefix: `${env.REDIS_PREFIX}:bull`,
+      concurrency: 8,
+      // A job held by a worker that died is retried once its lock lapses (tests shorten this).
+      lockDuration: LOCK_MS,
+      stalledInterval: LOCK_MS,
+    });
     worker.on("failed", (job, err) => logger.warn({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"));
     worker.on("error", (err) => logger.error({ err: err.message }, "worker error"));
     return worker;
