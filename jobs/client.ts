@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from "bullmq";
 import type { z } from "zod";
 import { env } from "../server/env.ts";
-import { createRedis } from "../server/redis.ts";
+import { closeRedis, createRedis } from "../server/redis.ts";
 import type { QueueName } from "./define.ts";
 import { JOBS, type JobName } from "./registry.ts";
 
@@ -57,6 +57,6 @@ export async function enqueueMany<N extends JobName>(name: N, jobs: { payload: P
 export async function closeQueues(): Promise<void> {
   await Promise.allSettled([...queues.values()].map((q) => q.close()));
   queues.clear();
-  await connection?.quit().catch(() => connection?.disconnect());
+  if (connection) await closeRedis(connection);
   connection = undefined;
 }

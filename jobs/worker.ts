@@ -2,7 +2,7 @@ import { Worker, type Job } from "bullmq";
 import { pathToFileURL } from "node:url";
 import { env } from "../server/env.ts";
 import { db } from "../server/db.ts";
-import { createRedis } from "../server/redis.ts";
+import { closeRedis, createRedis } from "../server/redis.ts";
 import { logger } from "../server/logger.ts";
 import { closePublisher } from "../server/realtime/publish.ts";
 import { closeQueues, getQueue } from "./client.ts";
@@ -50,7 +50,7 @@ export async function startWorkers() {
     await Promise.allSettled(workers.map((w) => w.close()));
     await closeQueues();
     await closePublisher();
-    await connection.quit().catch(() => connection.disconnect());
+    await closeRedis(connection);
   };
 }
 

@@ -1,6 +1,6 @@
 import { env } from "./env.ts";
 import { db } from "./db.ts";
-import { redis } from "./redis.ts";
+import { closeRedis, redis } from "./redis.ts";
 import { logger } from "./logger.ts";
 import { closePublisher } from "./realtime/publish.ts";
 import { closeQueues } from "../jobs/client.ts";
@@ -21,7 +21,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   await server.close();
-  await Promise.allSettled([closeQueues(), closePublisher(), db.$disconnect(), redis.quit()]);
+  await Promise.allSettled([closeQueues(), closePublisher(), db.$disconnect(), closeRedis(redis)]);
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

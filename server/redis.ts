@@ -32,3 +32,11 @@ export async function checkRedis(): Promise<boolean> {
     return false;
   }
 }
+
+/** Closes a connection politely if Redis answers, and at once if it does not (shutdown must not hang). */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === "ready") {
+    await Promise.race([client.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  }
+  client.disconnect();
+}

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { env } from "../env.ts";
-import { createRedis } from "../redis.ts";
+import { closeRedis, createRedis } from "../redis.ts";
 import { sessionFromCookie } from "../auth/cookie-session.ts";
 import type { ActiveSession } from "../auth/sessions.ts";
 import { logger } from "../logger.ts";
@@ -70,7 +70,7 @@ export function createRealtime(httpServer: HttpServer) {
 
   async function close() {
     await new Promise<void>((resolve) => io.close(() => resolve()));
-    await Promise.allSettled([pub.quit(), sub.quit()]);
+    await Promise.all([closeRedis(pub), closeRedis(sub)]);
   }
 
   return { io, close };

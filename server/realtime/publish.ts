@@ -1,7 +1,7 @@
 import { Emitter } from "@socket.io/redis-emitter";
 import type { Redis } from "ioredis";
 import { env } from "../env.ts";
-import { createRedis } from "../redis.ts";
+import { closeRedis, createRedis } from "../redis.ts";
 import { EVENTS, socketChannel, type EventName, type EventPayload, type Room } from "./events.ts";
 
 let client: Redis | undefined;
@@ -32,7 +32,7 @@ export async function disconnectSession(sessionId: string): Promise<void> {
 }
 
 export async function closePublisher(): Promise<void> {
-  await client?.quit().catch(() => client?.disconnect());
+  if (client) await closeRedis(client);
   client = undefined;
   emitter = undefined;
 }

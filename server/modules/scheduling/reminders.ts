@@ -40,17 +40,34 @@ export async function cancelReminders(tx: Tx, appointmentId: string) {
 
 export type ReminderJob = { id: string; generation: number; dueAt: Date };
 
-/** Enqueue after commit. Failure is logged, not thrown: the reconciler picks the rows up later. */
+const ENQUEUE_WAIT_MS = 2_000;
+
+/**
+ * Enqueue after commit. A failure or a slow Redis is logged, never thrown, and never holds the
+ * booking's response for more than ENQUEUE_WAIT_MS: the rows are already safe in PostgreSQL and
+ * the reconciler enqueues them when Redis is back (the job ids are deterministic, so a late
+ * enqueue from here and the reconciler's make one job).
+ */
 export async function enqueueReminders(reminders: ReminderJob[]) {
   if (!reminders.length) return;
-  try {
+  const attempt = (async () => {
     const { enqueueMany } = await import("../../../jobs/client.ts");
     await enqueueMany(
       "scheduling.send-reminder",
       reminders.map((r) => ({ payload: { reminderId: r.id, generation: r.generation }, delay: Math.max(0, r.dueAt.getTime() - Date.now()) })),
     );
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ENQUEUE_WAIT_MS} ms`)), ENQUEUE_WAIT_MS);
+  });
+  try {
+    await Promise.race([attempt, timeout]);
   } catch (error) {
-    logger.warn({ err: (error as Error).message, count: reminders.length }, "reminders not enqueued now; the reconciler will retry");
+    attempt.catch(() => undefined);
+    logger.warn({ err: (error as Error).message, count: reminders.length }, "reminders not enqueued now; the reconciler will enqueue them");
+  } finally {
+    clearTimeout(timer);
   }
 }
 
