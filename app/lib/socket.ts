@@ -26,12 +26,19 @@ function setStatus(next: LiveStatus) {
   statusListeners.forEach((listener) => listener());
 }
 
+// Rooms joined on the current connection, and pages waiting for a room to be joined.
+const joined = new Set<string>();
+const joinWaiters = new Map<string, (() => void)[]>();
+
 function subscribeRoom(s: Socket, room: string): Promise<void> {
   return new Promise((resolve) => {
     s.timeout(5_000).emit("subscribe", room, (error: Error | null, ack?: SubscribeAck) => {
       // A refused room is a bug or a permission change; the page still works, only without live updates.
       if (error) console.warn(`live: no answer subscribing to ${room}`);
       else if (ack && !ack.ok) console.warn(`live: could not subscribe to ${room}: ${ack.reason}`);
+      else joined.add(room);
+      joinWaiters.get(room)?.forEach((wake) => wake());
+      joinWaiters.delete(room);
       resolve();
     });
   });
@@ -55,6 +62,7 @@ export function getSocket(): Socket {
   });
 
   s.on("disconnect", (reason) => {
+    joined.clear();
     if (socket !== s) return; // closed on purpose (sign-out)
     setStatus("offline");
     // The server drops a session's sockets when the session ends (sign-out elsewhere, idle, disabled).
@@ -83,17 +91,22 @@ export function closeSocket(): void {
   s?.disconnect();
 }
 
-export function joinRoom(room: string): void {
+/** Joins a room (counted, so several components can share one); resolves once the server has let us in. */
+export function joinRoom(room: string): Promise<void> {
   const count = roomCounts.get(room) ?? 0;
   roomCounts.set(room, count + 1);
   const s = getSocket();
+  if (joined.has(room)) return Promise.resolve();
+  const ready = new Promise<void>((resolve) => joinWaiters.set(room, [...(joinWaiters.get(room) ?? []), resolve]));
   if (count === 0 && s.connected) void subscribeRoom(s, room);
+  return ready;
 }
 
 export function leaveRoom(room: string): void {
   const count = roomCounts.get(room) ?? 0;
   if (count <= 1) {
     roomCounts.delete(room);
+    joined.delete(room);
     if (socket?.connected) socket.emit("unsubscribe", room);
   } else {
     roomCounts.set(room, count - 1);

@@ -42,10 +42,16 @@ export function useLiveEvent<E extends EventName>({ rooms, events, onEvent }: Us
       socket.on(name, listener);
       return [name, listener] as const;
     });
-    roomList.forEach(joinRoom);
+    // The page's data was loaded before these rooms were joined; anything announced in between
+    // would be missed, so refetch once they are joined (as after a reconnect).
+    let mounted = true;
+    void Promise.all(roomList.map(joinRoom)).then(() => {
+      if (mounted && roomList.length) dispatch("reconnect", null);
+    });
     const stopReconnect = onReconnected(() => dispatch("reconnect", null));
 
     return () => {
+      mounted = false;
       listeners.forEach(([name, listener]) => socket.off(name, listener));
       roomList.forEach(leaveRoom);
       stopReconnect();
