@@ -10,6 +10,10 @@ declare module "@tanstack/react-query" {
       /** Skip the automatic error toast (the form shows the error itself). */
       silentErrors?: boolean;
     };
+    queryMeta: {
+      /** Skip the automatic error toast (the page shows the error itself, or it does not matter). */
+      silentErrors?: boolean;
+    };
   }
 }
 
@@ -18,13 +22,13 @@ export function AppProviders({ children }: { children: ReactNode }) {
   const { toast } = useToast();
 
   const [queryClient] = useState(() => {
-    const onError = (error: unknown) => {
+    const onError = (error: unknown, silent = false) => {
       if (isTrpcError(error) && error.data?.code === "UNAUTHORIZED") {
         // The session ended between page load and this call.
         window.location.assign(loginPath({ expired: true, callbackUrl: window.location.pathname + window.location.search }));
         return;
       }
-      toast({ tone: "danger", title: errorMessageOf(error) });
+      if (!silent) toast({ tone: "danger", title: errorMessageOf(error) });
     };
     return new QueryClient({
       defaultOptions: {
@@ -36,11 +40,11 @@ export function AppProviders({ children }: { children: ReactNode }) {
           retry: (count, error) => !(isTrpcError(error) && error.data && error.data.httpStatus < 500) && count < 2,
         },
       },
-      queryCache: new QueryCache({ onError }),
+      queryCache: new QueryCache({
+        onError: (error, query) => onError(error, query.meta?.silentErrors),
+      }),
       mutationCache: new MutationCache({
-        onError: (error, _variables, _context, mutation) => {
-          if (!mutation.meta?.silentErrors) onError(error);
-        },
+        onError: (error, _variables, _context, mutation) => onError(error, mutation.meta?.silentErrors),
       }),
     });
   });

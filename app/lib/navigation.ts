@@ -15,6 +15,9 @@ export interface NavItem {
  */
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/", label: "Home", description: "Your start page", permission: "self:read" },
+  { to: "/patients", label: "Patients", description: "Find, register and update patient records", permission: "patient:read" },
+  { to: "/schedule", label: "Schedule", description: "The day's appointments, booking and check-in", permission: "schedule:read" },
+  { to: "/board", label: "Waiting room", description: "Who is waiting at each location, live", permission: "schedule:read" },
   { to: "/audit", label: "Audit log", description: "Who did what, and when, across the clinic", permission: "audit:read" },
   { to: "/users", label: "Users", description: "Staff accounts, roles and access", permission: "user:manage" },
 ];

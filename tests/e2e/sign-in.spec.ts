@@ -2,15 +2,15 @@ import { expect, test, type Page } from "@playwright/test";
 
 /** The demo clinic seeded by scripts/e2e-server.ts (prisma/seed.ts). */
 const PASSWORD = "carelane-demo";
-const MENU = ["Home", "Audit log", "Users"] as const;
+const MENU = ["Home", "Patients", "Schedule", "Waiting room", "Audit log", "Users"] as const;
 
 const DEMO_USERS = [
-  { role: "ADMIN", email: "admin@carelane.test", heading: "Administration", menu: ["Home", "Audit log", "Users"] },
-  { role: "PHYSICIAN", email: "physician@carelane.test", heading: "Clinical workspace", menu: ["Home"] },
-  { role: "NURSE", email: "nurse@carelane.test", heading: "Clinical workspace", menu: ["Home"] },
-  { role: "RECEPTIONIST", email: "reception@carelane.test", heading: "Front desk", menu: ["Home"] },
-  { role: "BILLING", email: "billing@carelane.test", heading: "Billing", menu: ["Home"] },
-  { role: "MANAGER", email: "manager@carelane.test", heading: "Clinic overview", menu: ["Home", "Audit log"] },
+  { role: "ADMIN", email: "admin@carelane.test", heading: "Administration", menu: ["Home", "Patients", "Schedule", "Waiting room", "Audit log", "Users"] },
+  { role: "PHYSICIAN", email: "physician@carelane.test", heading: "Clinical workspace", menu: ["Home", "Patients", "Schedule", "Waiting room"] },
+  { role: "NURSE", email: "nurse@carelane.test", heading: "Clinical workspace", menu: ["Home", "Patients", "Schedule", "Waiting room"] },
+  { role: "RECEPTIONIST", email: "reception@carelane.test", heading: "Front desk", menu: ["Home", "Patients", "Schedule", "Waiting room"] },
+  { role: "BILLING", email: "billing@carelane.test", heading: "Billing", menu: ["Home", "Patients", "Schedule", "Waiting room"] },
+  { role: "MANAGER", email: "manager@carelane.test", heading: "Clinic overview", menu: ["Home", "Schedule", "Waiting room", "Audit log"] },
 ] as const;
 
 async function signIn(page: Page, email: string, password: string) {

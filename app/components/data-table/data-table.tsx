@@ -7,7 +7,7 @@ import {
   type OnChangeFn,
   type SortingState,
 } from "@tanstack/react-table";
-import { useState, type ReactNode } from "react";
+import { useState, type HTMLAttributes, type ReactNode, type TableHTMLAttributes } from "react";
 import { Button } from "~/components/ui/button";
 
 export interface DataTablePagination {
@@ -17,6 +17,20 @@ export interface DataTablePagination {
   /** e.g. "Showing 50 events" */
   summary?: ReactNode;
 }
+
+/** Offset paging: Previous / Next buttons under the table (the server counts or pages the rows). */
+export interface DataTablePager {
+  hasPrevious: boolean;
+  hasNext: boolean;
+  loading?: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+  /** e.g. "Showing 21–40 of 134" */
+  summary?: ReactNode;
+}
+
+/** Extra attributes for a body row: an id, aria-selected for a highlighted row, a click handler. */
+export type DataTableRowProps = HTMLAttributes<HTMLTableRowElement> & { "aria-selected"?: boolean };
 
 export interface DataTableProps<TData> {
   /** Names the table for screen readers; shown unless captionHidden. */
@@ -37,6 +51,14 @@ export interface DataTableProps<TData> {
   emptyMessage?: ReactNode;
   /** Cursor paging: a "Load more" button under the table. */
   pagination?: DataTablePagination;
+  /** Offset paging: Previous / Next buttons under the table. */
+  pager?: DataTablePager;
+  /** Attributes for each body row (ids, aria-selected, onClick). Rows with aria-selected are highlighted. */
+  getRowProps?: (row: TData, index: number) => DataTableRowProps;
+  /** Attributes for the <table> itself, e.g. an id, or role="grid" for a keyboard-driven list. */
+  tableProps?: TableHTMLAttributes<HTMLTableElement>;
+  /** Fresh rows are on their way: the current ones are dimmed and the table is aria-busy. */
+  busy?: boolean;
 }
 
 const SORT_LABEL = { asc: "ascending", desc: "descending" } as const;
@@ -51,6 +73,10 @@ export function DataTable<TData>({
   onSortingChange,
   emptyMessage = "Nothing to show.",
   pagination,
+  pager,
+  getRowProps,
+  tableProps,
+  busy = false,
 }: DataTableProps<TData>) {
   const [localSorting, setLocalSorting] = useState<SortingState>([]);
   const serverSorted = controlledSorting !== undefined;
@@ -75,7 +101,7 @@ export function DataTable<TData>({
     // or they would widen the whole page on small screens.
     <div className="relative overflow-hidden rounded-lg border border-surface-border bg-surface shadow-card">
       <div className="overflow-x-auto">
-        <table className="min-w-full divide-y divide-surface-border text-sm">
+        <table aria-busy={busy || undefined} {...tableProps} className="min-w-full divide-y divide-surface-border text-sm">
           <caption className={captionHidden ? "sr-only" : "px-4 py-3 text-left font-medium text-ink"}>{caption}</caption>
           <thead className="bg-surface-sunken">
             {table.getHeaderGroups().map((group) => (
@@ -111,7 +137,7 @@ export function DataTable<TData>({
               </tr>
             ))}
           </thead>
-          <tbody className="divide-y divide-surface-border">
+          <tbody className={`divide-y divide-surface-border transition-opacity ${busy ? "opacity-60" : ""}`}>
             {rows.length === 0 ? (
               <tr>
                 <td colSpan={table.getVisibleLeafColumns().length} className="px-4 py-10 text-center text-ink-muted">
@@ -119,15 +145,24 @@ export function DataTable<TData>({
                 </td>
               </tr>
             ) : (
-              rows.map((row) => (
-                <tr key={row.id} className="hover:bg-surface-muted">
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="px-4 py-2.5 align-top text-ink">
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  ))}
-                </tr>
-              ))
+              rows.map((row, index) => {
+                const { className: rowClass = "", ...rowProps } = getRowProps?.(row.original, index) ?? {};
+                return (
+                  <tr
+                    key={row.id}
+                    {...rowProps}
+                    className={`hover:bg-surface-muted aria-selected:bg-brand-50 aria-selected:shadow-[inset_3px_0_0_#1f7a72] ${
+                      rowProps.onClick ? "cursor-pointer" : ""
+                    } ${rowClass}`}
+                  >
+                    {row.getVisibleCells().map((cell) => (
+                      <td key={cell.id} className="px-4 py-2.5 align-top text-ink">
+                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                      </td>
+                    ))}
+                  </tr>
+                );
+              })
             )}
           </tbody>
         </table>
@@ -142,6 +177,19 @@ export function DataTable<TData>({
           ) : (
             <span>End of list</span>
           )}
+        </div>
+      ) : null}
+      {pager ? (
+        <div className="flex flex-wrap items-center justify-between gap-4 border-t border-surface-border px-4 py-3 text-sm text-ink-muted">
+          <span aria-live="polite">{pager.summary}</span>
+          <div className="flex gap-2">
+            <Button variant="secondary" size="sm" onClick={pager.onPrevious} disabled={!pager.hasPrevious || pager.loading}>
+              Previous
+            </Button>
+            <Button variant="secondary" size="sm" onClick={pager.onNext} disabled={!pager.hasNext || pager.loading}>
+              Next
+            </Button>
+          </div>
         </div>
       ) : null}
     </div>
