@@ -13,6 +13,8 @@ Object.assign(process.env, {
   PORT: process.env.E2E_PORT ?? "3100",
   REDIS_PREFIX: "carelane-e2e",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  // Seeded appointments stay bookable/checkable all day; the no-show job would otherwise close them.
+  NO_SHOW_GRACE_MINUTES: "1440",
 });
 
 await dropDatabase(databaseUrl);
