@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import { db } from "../server/db.ts";
 import { ROLES } from "../server/permissions/registry.ts";
 import { withCheckDigit } from "../server/modules/patients/service.ts";
-import { importIcd10 } from "../server/codes/import.ts";
+import { importIcd10, importLoinc } from "../server/codes/import.ts";
 import { createClinic, DEMO_PASSWORD, npiFor, type ClinicFixture } from "../tests/factories/index.ts";
 import { addDays, localToUtc, todayIn } from "../server/modules/scheduling/time.ts";
 
@@ -40,7 +40,7 @@ const LANGUAGES = ["en", "en", "en", "en", "en", "es", "es", "pt", "zh", "vi", "
  * clinic and changes nothing. Built from the same factories as the tests.
  */
 export async function seedDemo(): Promise<{ created: boolean }> {
-  await importIcd10();
+  await Promise.all([importIcd10(), importLoinc()]);
   const existing = await db.clinic.findUnique({ where: { slug: "demo" }, select: { id: true } });
   if (existing) return { created: false };
 

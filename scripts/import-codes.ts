@@ -1,23 +1,30 @@
 /**
- * Loads reference code sets into the database (today: ICD-10-CM from data/code-sets/icd10cm.csv).
- *   tsx scripts/import-codes.ts           skip when already loaded
+ * Loads reference code sets into the database: ICD-10-CM (data/code-sets/icd10cm.csv) and LOINC
+ * (data/code-sets/loinc-common.csv + loinc-vitals.csv; LOINC notice in data/code-sets/README.md).
+ *   tsx scripts/import-codes.ts           skip each set that is already loaded
  *   tsx scripts/import-codes.ts --force   upsert anyway (only changed rows are written)
  * DATABASE_URL defaults to postgresql://postgres@127.0.0.1:5432/carelane.
  */
 import { parseArgs } from "node:util";
-import { importIcd10 } from "../server/codes/import.ts";
+import { importIcd10, importLoinc, type ImportResult } from "../server/codes/import.ts";
 
 const { values } = parseArgs({ options: { force: { type: "boolean", default: false } } });
-const started = performance.now();
-try {
-  const result = await importIcd10(undefined, { force: values.force });
-  const ms = Math.round(performance.now() - started);
-  console.log(
-    result.skipped
-      ? `icd10cm: already loaded, skipped (${ms} ms)`
-      : `icd10cm: ${result.inserted} inserted, ${result.updated} updated (${ms} ms)`,
-  );
-} catch (error) {
-  console.error(`carelane: ICD-10 import failed: ${(error as Error).message}`);
-  process.exit(1);
+const sets: [name: string, label: string, load: () => Promise<ImportResult>][] = [
+  ["icd10cm", "ICD-10", () => importIcd10(undefined, { force: values.force })],
+  ["loinc", "LOINC", () => importLoinc(undefined, { force: values.force })],
+];
+for (const [name, label, load] of sets) {
+  const started = performance.now();
+  try {
+    const result = await load();
+    const ms = Math.round(performance.now() - started);
+    console.log(
+      result.skipped
+        ? `${name}: already loaded, skipped (${ms} ms)`
+        : `${name}: ${result.inserted} inserted, ${result.updated} updated (${ms} ms)`,
+    );
+  } catch (error) {
+    console.error(`carelane: ${label} import failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
 }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { countCsvRecords, ICD10_CSV_PATH, parseIcd10Csv } from "./import.ts";
+import { countCsvRecords, ICD10_CSV_PATH, LOINC_COMMON_CSV_PATH, LOINC_VITALS_CSV_PATH, parseIcd10Csv, parseLoincCsvs } from "./import.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const HEADER = "code,code_dotted,description\n";
@@ -64,5 +64,39 @@ describe("parseIcd10Csv", () => {
     expect(byCode.get("I10")).toEqual({ code: "I10", codeDotted: "I10", description: "Essential (primary) hypertension" });
     expect(byCode.get("E119")?.description).toBe("Type 2 diabetes mellitus without complications");
     expect(byCode.get("Z0000")?.codeDotted).toBe("Z00.00");
+  });
+});
+
+describe("parseLoincCsvs", () => {
+  const COMMON = "loinc_num,long_common_name,component,system,unit,loinc_class,top2000_rank\n";
+  const VITALS = "loinc_num,long_common_name,component,system,unit,name_source\n";
+
+  it("merges the two files: a code in both keeps its lab class and rank and is a vital sign", () => {
+    const rows = parseLoincCsvs(
+      `${COMMON}2345-7,Glucose [Mass/volume] in Serum or Plasma,Glucose,Serum or Plasma,mg/dL,Chem,1\n29463-7,Body weight,Body weight,,kg,BDYWGT.ATOM,593\n`,
+      `${VITALS}29463-7,Body weight,Body weight,,kg,x\n8480-6,Systolic blood pressure,Intravascular systolic,,mm[Hg],x\n`,
+    );
+    expect(rows).toEqual([
+      { code: "2345-7", longCommonName: "Glucose [Mass/volume] in Serum or Plasma", component: "Glucose", system: "Serum or Plasma", exampleUnit: "mg/dL", loincClass: "Chem", top2000Rank: 1, vitalSign: false },
+      { code: "29463-7", longCommonName: "Body weight", component: "Body weight", system: null, exampleUnit: "kg", loincClass: "BDYWGT.ATOM", top2000Rank: 593, vitalSign: true },
+      { code: "8480-6", longCommonName: "Systolic blood pressure", component: "Intravascular systolic", system: null, exampleUnit: "mm[Hg]", loincClass: null, top2000Rank: null, vitalSign: true },
+    ]);
+  });
+
+  it.each([
+    ["a wrong header", "code,name\n", VITALS, /LOINC common CSV: expected the header/],
+    ["a malformed code", `${COMMON}2345,Glucose,Glucose,,mg/dL,Chem,1\n`, VITALS, /record 2: "2345" is not a LOINC code/],
+    ["a duplicate code", `${COMMON}2345-7,G,G,,,Chem,1\n2345-7,G,G,,,Chem,2\n`, VITALS, /record 3: 2345-7 appears twice/],
+    ["a bad rank", `${COMMON}2345-7,G,G,,,Chem,first\n`, VITALS, /rank "first"/],
+    ["a vitals record with no name", COMMON, `${VITALS}8480-6,,,,,x\n`, /LOINC vitals CSV record 2: 8480-6 has no name/],
+  ])("refuses %s, naming the record", (_name, common, vitals, message) => {
+    expect(() => parseLoincCsvs(common, vitals)).toThrow(message);
+  });
+
+  it("parses the shipped files: 2,187 distinct codes, 14 of them vital signs", async () => {
+    const rows = parseLoincCsvs(await readFile(LOINC_COMMON_CSV_PATH), await readFile(LOINC_VITALS_CSV_PATH));
+    expect(rows).toHaveLength(2_187);
+    expect(rows.filter((r) => r.vitalSign)).toHaveLength(14);
+    expect(rows.find((r) => r.code === "718-7")).toMatchObject({ component: "Hemoglobin", exampleUnit: "g/dL" });
   });
 });

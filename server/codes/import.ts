@@ -1,6 +1,6 @@
 /**
  * Loads the ICD-10-CM code set (data/code-sets/icd10cm.csv, public domain, CMS/NCHS) into
- * `icd10cm_code`.
+ * `icd10cm_code`, and LOINC (data/code-sets/loinc-common.csv + loinc-vitals.csv) into `loinc_code`.
  *
  * Deliberately standalone: it talks to PostgreSQL through a short-lived `pg` client and imports
  * nothing from the server (no env validation, no Prisma client), so the integration-test global
@@ -177,6 +177,150 @@ export async function importIcd10(databaseUrl?: string, options: ImportOptions =
       if (inserted + updated > 0) await refreshWordList(client);
       await client.query("COMMIT");
       return { inserted, updated, skipped: false };
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+// ------------------------------------------------------------------ LOINC
+//
+// This material contains content from LOINC® (http://loinc.org). LOINC is copyright © Regenstrief
+// Institute, Inc. and the Logical Observation Identifiers Names and Codes (LOINC) Committee and is
+// available at no cost under the license at http://loinc.org/license. LOINC® is a registered United
+// States trademark of Regenstrief Institute, Inc. (Full notice: data/code-sets/README.md.)
+
+export const LOINC_COMMON_CSV_PATH: string = fileURLToPath(new URL("../../data/code-sets/loinc-common.csv", import.meta.url));
+export const LOINC_VITALS_CSV_PATH: string = fileURLToPath(new URL("../../data/code-sets/loinc-vitals.csv", import.meta.url));
+const LOINC_COMMON_HEADER = ["loinc_num", "long_common_name", "component", "system", "unit", "loinc_class", "top2000_rank"] as const;
+const LOINC_VITALS_HEADER = ["loinc_num", "long_common_name", "component", "system", "unit", "name_source"] as const;
+const LOINC_CODE = /^\d{1,7}-\d$/;
+const LOINC_LOCK_KEY = 7_410_011;
+
+export interface LoincRow {
+  code: string;
+  longCommonName: string;
+  component: string;
+  system: string | null;
+  exampleUnit: string | null;
+  loincClass: string | null;
+  top2000Rank: number | null;
+  vitalSign: boolean;
+}
+
+export interface LoincImportOptions {
+  /** Other CSVs with the same columns (tests use small fixtures). */
+  commonFile?: string;
+  vitalsFile?: string;
+  /** Upsert even when the row counts already match. */
+  force?: boolean;
+}
+
+function parseLoincFile(text: string | Uint8Array, header: readonly string[], label: string): string[][] {
+  const records = parse(text, { skip_empty_lines: true, bom: true }) as string[][];
+  const found = records[0];
+  if (!found || found.join(",") !== header.join(",")) {
+    throw new Error(`${label}: expected the header "${header.join(",")}", found "${found?.join(",") ?? ""}"`);
+  }
+  for (let i = 1; i < records.length; i++) {
+    const where = `${label} record ${i + 1}`;
+    const [code = "", longCommonName = "", component = ""] = records[i]!;
+    if (records[i]!.length !== header.length) throw new Error(`${where}: expected ${header.length} fields, found ${records[i]!.length}`);
+    if (!LOINC_CODE.test(code)) throw new Error(`${where}: "${code}" is not a LOINC code`);
+    if (longCommonName.trim() === "" || component.trim() === "") throw new Error(`${where}: ${code} has no name or component`);
+  }
+  return records.slice(1);
+}
+
+const orNull = (value: string | undefined): string | null => (value && value.trim() !== "" ? value : null);
+
+/**
+ * Parses both files into one list: the common-labs file first, then the vital signs. A code in both
+ * (body weight, temperature, SpO2) keeps its lab-list class and rank and is marked as a vital sign.
+ */
+export function parseLoincCsvs(common: string | Uint8Array, vitals: string | Uint8Array): LoincRow[] {
+  const byCode = new Map<string, LoincRow>();
+  parseLoincFile(common, LOINC_COMMON_HEADER, "LOINC common CSV").forEach((r, i) => {
+    const [code, longCommonName, component, system, unit, loincClass, rank] = r as [string, string, string, string, string, string, string];
+    // The source list repeats a few codes; the README says the first (lowest rank) is kept, so a repeat here is a bad file.
+    if (byCode.has(code)) throw new Error(`LOINC common CSV record ${i + 2}: ${code} appears twice`);
+    const top2000Rank = rank.trim() === "" ? null : Number(rank);
+    if (top2000Rank !== null && !Number.isInteger(top2000Rank)) throw new Error(`LOINC common CSV record ${i + 2}: rank "${rank}" is not a whole number`);
+    byCode.set(code, { code, longCommonName, component, system: orNull(system), exampleUnit: orNull(unit), loincClass: orNull(loincClass), top2000Rank, vitalSign: false });
+  });
+  const vitalCodes = new Set<string>();
+  parseLoincFile(vitals, LOINC_VITALS_HEADER, "LOINC vitals CSV").forEach((r, i) => {
+    const [code, longCommonName, component, system, unit] = r as [string, string, string, string, string];
+    if (vitalCodes.has(code)) throw new Error(`LOINC vitals CSV record ${i + 2}: ${code} appears twice`);
+    vitalCodes.add(code);
+    const existing = byCode.get(code);
+    if (existing) existing.vitalSign = true;
+    else byCode.set(code, { code, longCommonName, component, system: orNull(system), exampleUnit: orNull(unit), loincClass: null, top2000Rank: null, vitalSign: true });
+  });
+  return [...byCode.values()];
+}
+
+const LOINC_UPSERT = `
+  WITH written AS (
+    INSERT INTO loinc_code (code, long_common_name, component, system, example_unit, loinc_class, top2000_rank, vital_sign)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::boolean[])
+    ON CONFLICT (code) DO UPDATE
+      SET long_common_name = EXCLUDED.long_common_name, component = EXCLUDED.component, system = EXCLUDED.system,
+          example_unit = EXCLUDED.example_unit, loinc_class = EXCLUDED.loinc_class, top2000_rank = EXCLUDED.top2000_rank,
+          vital_sign = EXCLUDED.vital_sign
+      WHERE (loinc_code.long_common_name, loinc_code.component, loinc_code.system, loinc_code.example_unit,
+             loinc_code.loinc_class, loinc_code.top2000_rank, loinc_code.vital_sign)
+        IS DISTINCT FROM (EXCLUDED.long_common_name, EXCLUDED.component, EXCLUDED.system, EXCLUDED.example_unit,
+             EXCLUDED.loinc_class, EXCLUDED.top2000_rank, EXCLUDED.vital_sign)
+    RETURNING (xmax = 0) AS fresh
+  )
+  SELECT count(*) FILTER (WHERE fresh)::int AS inserted, count(*) FILTER (WHERE NOT fresh)::int AS updated FROM written`;
+
+async function loincCount(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM loinc_code");
+  return rows[0]!.n;
+}
+
+/**
+ * Loads LOINC into `loinc_code` at `databaseUrl` (default: DATABASE_URL), the same way as
+ * importIcd10: idempotent (skips when the table holds as many codes as the files), safe to run
+ * concurrently (advisory lock, re-check), all-or-nothing, and codes missing from a newer file are
+ * kept (orders and results reference them). The files are small (~2,200 codes), so they are
+ * always parsed; that is a few milliseconds.
+ */
+export async function importLoinc(databaseUrl?: string, options: LoincImportOptions = {}): Promise<ImportResult> {
+  const url = databaseUrl ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const [common, vitals] = await Promise.all([
+    readFile(options.commonFile ?? LOINC_COMMON_CSV_PATH),
+    readFile(options.vitalsFile ?? LOINC_VITALS_CSV_PATH),
+  ]);
+  const rows = parseLoincCsvs(common, vitals);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (!options.force && (await loincCount(client)) === rows.length) return { inserted: 0, updated: 0, skipped: true };
+    await client.query("BEGIN");
+    try {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [LOINC_LOCK_KEY]);
+      if (!options.force && (await loincCount(client)) === rows.length) {
+        await client.query("COMMIT");
+        return { inserted: 0, updated: 0, skipped: true };
+      }
+      const { rows: result } = await client.query<{ inserted: number; updated: number }>(LOINC_UPSERT, [
+        rows.map((r) => r.code),
+        rows.map((r) => r.longCommonName),
+        rows.map((r) => r.component),
+        rows.map((r) => r.system),
+        rows.map((r) => r.exampleUnit),
+        rows.map((r) => r.loincClass),
+        rows.map((r) => r.top2000Rank),
+        rows.map((r) => r.vitalSign),
+      ]);
+      await client.query("COMMIT");
+      return { inserted: result[0]!.inserted, updated: result[0]!.updated, skipped: false };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw error;
