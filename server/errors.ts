@@ -40,3 +40,15 @@ export function isConnectionError(error: unknown): boolean {
   const text = String((error as { code?: string })?.code ?? "") + " " + String((error as Error)?.message ?? "");
   return /ECONNREFUSED|ENOTFOUND|Connection terminated|connect ETIMEDOUT|P1001|DatabaseNotReachable/i.test(text);
 }
+
+/**
+ * True for errors that mean the database is there but could not take the work in time: an
+ * interactive transaction that could not start or ran out of time (Prisma P2028), or a query that
+ * waited longer than the pool's connection timeout for a free connection. A burst of requests
+ * produces these; they are retryable, so they answer 503 naming the database, never 500.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = String((error as { code?: string })?.code ?? "");
+  const message = String((error as Error)?.message ?? "");
+  return code === "P2028" || /timeout exceeded when trying to connect|Unable to start a transaction in the given time/i.test(message);
+}

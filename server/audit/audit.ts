@@ -57,3 +57,39 @@ export async function audit(db: Db, actor: Actor, entry: AuditEntry): Promise<vo
     },
   });
 }
+
+/** The audit row's columns, for callers that write it inside a larger statement or batch. */
+export interface AuditRow {
+  clinicId: string | null;
+  userId: string | null;
+  role: Role | null;
+  sessionId: string | null;
+  ip: string | null;
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  patientId: string | null;
+  outcome: "SUCCESS" | "FAILURE" | "DENIED";
+  reason: string | null;
+}
+
+/**
+ * The row audit() would write, without writing it: for a write path that puts the audit row into
+ * the same single statement (or batch transaction) as the change it records, so that both commit
+ * or neither does, in one round trip.
+ */
+export function auditRow(actor: Actor, entry: AuditEntry): AuditRow {
+  return {
+    clinicId: actor.clinicId,
+    userId: actor.userId,
+    role: actor.role,
+    sessionId: actor.sessionId,
+    ip: actor.ip,
+    action: entry.action,
+    resourceType: entry.resourceType ?? null,
+    resourceId: entry.resourceId ?? null,
+    patientId: entry.patientId ?? null,
+    outcome: entry.outcome ?? "SUCCESS",
+    reason: entry.reason ?? null,
+  };
+}

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
-import { DomainError, isConnectionError } from "../errors.ts";
+import { DomainError, isConnectionError, isDatabaseBusy } from "../errors.ts";
 import { can, type Permission } from "../permissions/registry.ts";
 import { audit, type ScopedActor } from "../audit/audit.ts";
 import { logger } from "../logger.ts";
@@ -11,16 +11,24 @@ export interface Meta {
   permission?: Permission;
 }
 
+const UNAVAILABLE_MESSAGE = (cause: unknown) =>
+  isDatabaseBusy(cause) ? "The database is busy; try again in a moment." : "The database is unavailable; try again shortly.";
+
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
   .create({
     errorFormatter({ shape, error }) {
       const cause = error.cause;
+      // Errors outside any procedure (the session lookup while the context is built) never pass
+      // the errorMapping middleware: a busy or unreachable database still answers 503 here.
+      const databaseDown = error.code === "INTERNAL_SERVER_ERROR" && (isConnectionError(cause) || isDatabaseBusy(cause));
       return {
         ...shape,
+        message: databaseDown ? UNAVAILABLE_MESSAGE(cause) : shape.message,
         data: {
           ...shape.data,
+          ...(databaseDown ? { code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503 } : {}),
           // Field messages for forms: { "dateOfBirth": ["must not be in the future"] }
           fieldErrors:
             cause instanceof ZodError
@@ -56,8 +64,8 @@ const errorMapping = t.middleware(async ({ next }) => {
     throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
   }
   if (error.code === "INTERNAL_SERVER_ERROR") {
-    if (isConnectionError(cause)) {
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; try again shortly.", cause });
+    if (isConnectionError(cause) || isDatabaseBusy(cause)) {
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: UNAVAILABLE_MESSAGE(cause), cause });
     }
     if ((cause as { code?: string })?.code === "P2002") {
       throw new TRPCError({ code: "CONFLICT", message: "That record already exists.", cause });

@@ -60,11 +60,10 @@ export function intervalToUtc(date: LocalDate, [startMin, endMin]: Interval, tim
   };
 }
 
-/** Is [start, end) inside the provider's working hours at that location? */
-export async function withinAvailability(providerId: string, locationId: string, timeZone: string, start: Date, end: Date): Promise<boolean> {
+/** Is [start, end) inside the provider's working hours at that location (calendar already loaded)? */
+export function insideHours(calendar: ProviderCalendar, locationId: string, timeZone: string, start: Date, end: Date): boolean {
   const { date } = localParts(start, timeZone);
-  const calendars = await loadCalendars([providerId], date, date);
-  return workingIntervals(calendars.get(providerId)!, locationId, date).some((interval) => {
+  return workingIntervals(calendar, locationId, date).some((interval) => {
     const utc = intervalToUtc(date, interval, timeZone);
     return start >= utc.start && end <= utc.end;
   });

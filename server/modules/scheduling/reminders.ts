@@ -1,4 +1,5 @@
 import ical from "ical-generator";
+import { randomUUID } from "node:crypto";
 import { db, type Tx } from "../../db.ts";
 import { env } from "../../env.ts";
 import { logger } from "../../logger.ts";
@@ -11,14 +12,23 @@ import { localParts } from "./time.ts";
  * any SCHEDULED reminder whose job went missing (Redis was down, the enqueue failed). Rescheduling
  * bumps `generation`, so a job for the old time finds itself stale and does nothing.
  */
-export async function planReminders(tx: Tx, appointment: { id: string; startsAt: Date }, patient: { email: string | null; phoneMobile: string | null }) {
-  const now = Date.now();
+export interface ReminderRow {
+  id: string;
+  channel: "EMAIL" | "SMS";
+  offsetMinutes: number;
+  dueAt: Date;
+}
+
+/**
+ * The reminders a new booking gets: one per configured offset and per channel the patient has,
+ * only those still in the future. Ids are made here (uuid v4, like the column's default) so the
+ * booking can write appointment, reminders and audit row in one statement.
+ */
+export function reminderRows(startsAt: Date, patient: { email: string | null; phoneMobile: string | null }, now = Date.now()): ReminderRow[] {
   const channels = [...(patient.email ? (["EMAIL"] as const) : []), ...(patient.phoneMobile ? (["SMS"] as const) : [])];
-  const rows = env.REMINDER_OFFSETS_MINUTES.flatMap((offsetMinutes) =>
-    channels.map((channel) => ({ appointmentId: appointment.id, channel, offsetMinutes, dueAt: new Date(appointment.startsAt.getTime() - offsetMinutes * 60_000) })),
+  return env.REMINDER_OFFSETS_MINUTES.flatMap((offsetMinutes) =>
+    channels.map((channel) => ({ id: randomUUID(), channel, offsetMinutes, dueAt: new Date(startsAt.getTime() - offsetMinutes * 60_000) })),
   ).filter((r) => r.dueAt.getTime() > now);
-  if (rows.length) await tx.reminder.createMany({ data: rows });
-  return tx.reminder.findMany({ where: { appointmentId: appointment.id, status: "SCHEDULED" }, select: { id: true, generation: true, dueAt: true } });
 }
 
 /** After a reschedule: new due times, new generation, SCHEDULED again unless already past. */

@@ -1,7 +1,11 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWebServer } from "../../app.ts";
 import { db } from "../../db.ts";
+import { env } from "../../env.ts";
+import { HttpClient } from "../../../tests/helpers/http.ts";
 import { getQueue, closeQueues } from "../../../jobs/client.ts";
-import { callerFor, createClinic, createPatient, createScheduling, middayZone, type ClinicFixture } from "../../../tests/factories/index.ts";
+import { callerFor, createClinic, createPatient, createScheduling, DEMO_PASSWORD, middayZone, type ClinicFixture } from "../../../tests/factories/index.ts";
 import { deliverReminder } from "./reminders.ts";
 import { markNoShows } from "./service.ts";
 import { localParts } from "./time.ts";
@@ -103,6 +107,41 @@ describe("booking", () => {
     expect(booked.outsideAvailability).toBe(true);
     expect(await db.auditEvent.findFirst({ where: { resourceId: booked.id, action: "scheduling.book" }, select: { reason: true } })).toEqual({ reason: "outside availability (override)" });
   });
+});
+
+describe("a burst the database cannot take in time", () => {
+  it("answers 503 naming the database, never 500, and loses nothing", async () => {
+    const server = await createWebServer({ port: 0, host: "127.0.0.1", remix: "none" });
+    const locker = new pg.Client({ connectionString: env.DATABASE_URL });
+    try {
+      // A clinic of its own, so this appointment for today clashes with no other test's.
+      const clinic = await createClinic();
+      const own = await createScheduling(clinic, { timeZone: middayZone() });
+      const patient = await createPatient(clinic.clinic.id);
+      const reception = await callerFor(clinic.users.RECEPTIONIST.id);
+      const appointment = await reception.scheduling.book({ patientId: patient.id, providerId: own.provider.id, locationId: own.location.id, appointmentTypeId: own.type.id, start: soon(45) });
+      const clerk = new HttpClient(server.url);
+      await clerk.signIn(clinic.users.RECEPTIONIST.email, DEMO_PASSWORD);
+      // A long operation holds the appointment's row while a dozen check-ins arrive: each check-in
+      // holds a pooled connection while it waits for the row, so the pool (10) runs out.
+      await locker.connect();
+      await locker.query("BEGIN");
+      await locker.query("SELECT id FROM appointment WHERE id = $1 FOR UPDATE", [appointment.id]);
+      const requests = Array.from({ length: 12 }, () => clerk.trpc("scheduling.checkIn", { appointmentId: appointment.id }, "mutation"));
+      const first = await Promise.race(requests);
+      expect(first.status).toBe(503);
+      expect(first.body.error).toMatchObject({ message: expect.stringContaining("database"), data: { code: "SERVICE_UNAVAILABLE" } });
+      await locker.query("COMMIT");
+
+      const all = await Promise.all(requests);
+      expect(all.filter((r) => r.status >= 500 && r.status !== 503)).toEqual([]);
+      expect(all.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(await db.appointmentTransition.count({ where: { appointmentId: appointment.id, toStatus: "ARRIVED" } })).toBe(1);
+    } finally {
+      await locker.end().catch(() => undefined);
+      await server.close();
+    }
+  }, 60_000);
 });
 
 describe("the visit flow and the board", () => {

@@ -1,14 +1,15 @@
 import type { z } from "zod";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { audit, type ScopedActor } from "../../audit/audit.ts";
+import { randomUUID } from "node:crypto";
+import { audit, auditRow, type ScopedActor } from "../../audit/audit.ts";
 import { db, type Tx } from "../../db.ts";
 import { env } from "../../env.ts";
 import { DomainError, notFound, staleVersion } from "../../errors.ts";
 import { can } from "../../permissions/registry.ts";
 import { publish } from "../../realtime/publish.ts";
 import type { AppointmentVerb } from "../../realtime/events.ts";
-import { withinAvailability } from "./availability.ts";
-import { cancelReminders, enqueueReminders, moveReminders, planReminders, type ReminderJob } from "./reminders.ts";
+import { insideHours, type ProviderCalendar } from "./availability.ts";
+import { cancelReminders, enqueueReminders, moveReminders, reminderRows, type ReminderJob } from "./reminders.ts";
 import { findSlots } from "./slots.ts";
 import { localDayRange, localParts, todayIn } from "./time.ts";
 import type { bookInput, dayInput, rescheduleInput } from "./schemas.ts";
@@ -90,29 +91,83 @@ async function clashError(clinicId: string, input: { providerId: string; locatio
   return new DomainError("CONFLICT", `${providerName} is already booked at ${when.date} ${when.time}.${offer}`, { start: ["that time is taken"] }, { nextSlots: next });
 }
 
-async function context(clinicId: string, input: { patientId?: string; providerId: string; locationId: string; appointmentTypeId: string }) {
-  const [patient, provider, location, type] = await Promise.all([
-    input.patientId
-      ? db.patient.findFirst({ where: { id: input.patientId, clinicId }, select: { id: true, status: true, email: true, phoneMobile: true, mergedIntoId: true } })
-      : null,
-    db.provider.findFirst({ where: { id: input.providerId, clinicId }, select: { id: true, active: true, user: { select: { id: true, name: true } } } }),
-    db.location.findFirst({ where: { id: input.locationId, clinicId }, select: { id: true, name: true, timeZone: true } }),
-    db.appointmentType.findFirst({ where: { id: input.appointmentTypeId, clinicId }, select: { id: true, durationMinutes: true, active: true } }),
-  ]);
+interface ContextRow {
+  patient_id: string | null;
+  patient_status: string | null;
+  mrn: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  email: string | null;
+  phone_mobile: string | null;
+  provider_id: string | null;
+  provider_active: boolean | null;
+  provider_user_id: string | null;
+  provider_name: string | null;
+  location_id: string | null;
+  location_name: string | null;
+  time_zone: string | null;
+  type_id: string | null;
+  type_name: string | null;
+  type_color: string | null;
+  duration_minutes: number | null;
+  type_active: boolean | null;
+  blocks: { weekday: number; startTime: string; endTime: string; validFrom: string | null; validTo: string | null }[];
+  exceptions: { locationId: string | null; date: string; kind: string; startTime: string | null; endTime: string | null }[];
+}
+
+const utcDay = (isoDate: string | null) => (isoDate ? new Date(`${isoDate.slice(0, 10)}T00:00:00Z`) : null);
+
+/**
+ * Everything a booking checks before it writes, in one statement: the patient, the provider and
+ * their name, the location and its zone, the type, and the provider's hours at the location with
+ * exceptions around the start (the local date is only known once the zone is, hence ±1 day).
+ * Each lookup is scoped to the clinic; a missing one is a field error.
+ */
+async function context(clinicId: string, input: { patientId?: string; providerId: string; locationId: string; appointmentTypeId: string; start: Date }) {
+  const [row] = await db.$queryRaw<ContextRow[]>`
+    SELECT pa.id AS patient_id, pa.status::text AS patient_status, pa.mrn, pa.given_name, pa.family_name, pa.email, pa.phone_mobile,
+           pr.id AS provider_id, pr.active AS provider_active, u.id AS provider_user_id, u.name AS provider_name,
+           l.id AS location_id, l.name AS location_name, l.time_zone,
+           t.id AS type_id, t.name AS type_name, t.color AS type_color, t.duration_minutes, t.active AS type_active,
+           (SELECT coalesce(json_agg(json_build_object('weekday', b.weekday, 'startTime', b.start_time, 'endTime', b.end_time, 'validFrom', b.valid_from, 'validTo', b.valid_to)), '[]'::json)
+              FROM availability b WHERE b.provider_id = pr.id AND b.location_id = l.id) AS blocks,
+           (SELECT coalesce(json_agg(json_build_object('locationId', e.location_id, 'date', e.date, 'kind', e.kind, 'startTime', e.start_time, 'endTime', e.end_time)), '[]'::json)
+              FROM availability_exception e
+             WHERE e.provider_id = pr.id
+               AND e.date BETWEEN (${input.start}::timestamptz AT TIME ZONE 'UTC')::date - 1 AND (${input.start}::timestamptz AT TIME ZONE 'UTC')::date + 1) AS exceptions
+      FROM (SELECT 1) AS one
+      LEFT JOIN patient pa ON pa.id = ${input.patientId ?? null}::uuid AND pa.clinic_id = ${clinicId}::uuid
+      LEFT JOIN provider pr ON pr.id = ${input.providerId}::uuid AND pr.clinic_id = ${clinicId}::uuid
+      LEFT JOIN app_user u ON u.id = pr.user_id
+      LEFT JOIN location l ON l.id = ${input.locationId}::uuid AND l.clinic_id = ${clinicId}::uuid
+      LEFT JOIN appointment_type t ON t.id = ${input.appointmentTypeId}::uuid AND t.clinic_id = ${clinicId}::uuid`;
+  const r = row!;
   const fields: Record<string, string[]> = {};
-  if (input.patientId && !patient) fields.patientId = ["patient not found"];
-  if (!provider || !provider.active) fields.providerId = ["provider not found"];
-  if (!location) fields.locationId = ["location not found"];
-  if (!type || !type.active) fields.appointmentTypeId = ["appointment type not found"];
+  if (input.patientId && !r.patient_id) fields.patientId = ["patient not found"];
+  if (!r.provider_id || !r.provider_active) fields.providerId = ["provider not found"];
+  if (!r.location_id) fields.locationId = ["location not found"];
+  if (!r.type_id || !r.type_active) fields.appointmentTypeId = ["appointment type not found"];
   if (Object.keys(fields).length) {
     throw new DomainError("BAD_REQUEST", `Unknown ${Object.keys(fields).map((f) => f.replace(/Id$/, "")).join(", ")}.`, fields);
   }
-  return { patient, provider: provider!, location: location!, type: type! };
+  const calendar: ProviderCalendar = {
+    providerId: r.provider_id!,
+    blocks: r.blocks.map((b) => ({ ...b, locationId: r.location_id!, validFrom: utcDay(b.validFrom), validTo: utcDay(b.validTo) })),
+    exceptions: r.exceptions.map((e) => ({ ...e, date: utcDay(e.date)! })),
+  };
+  return {
+    patient: r.patient_id
+      ? { id: r.patient_id, status: r.patient_status!, mrn: r.mrn!, givenName: r.given_name!, familyName: r.family_name!, email: r.email, phoneMobile: r.phone_mobile }
+      : null,
+    provider: { id: r.provider_id!, user: { id: r.provider_user_id!, name: r.provider_name! } },
+    location: { id: r.location_id!, name: r.location_name!, timeZone: r.time_zone! },
+    type: { id: r.type_id!, name: r.type_name!, color: r.type_color!, durationMinutes: r.duration_minutes! },
+    calendar,
+  };
 }
 
-async function checkAvailability(actor: ScopedActor, providerName: string, ids: { providerId: string; locationId: string }, timeZone: string, start: Date, end: Date, override: boolean) {
-  const inside = await withinAvailability(ids.providerId, ids.locationId, timeZone, start, end);
-  if (inside) return false;
+async function checkAvailability(actor: ScopedActor, providerName: string, calendar: ProviderCalendar, locationId: string, timeZone: string, start: Date, end: Date, override: boolean) {
+  if (insideHours(calendar, locationId, timeZone, start, end)) return false;
   if (!override) {
     const when = localParts(start, timeZone);
     throw new DomainError("BAD_REQUEST", `${providerName} does not see patients at ${when.date} ${when.time} at this location. Choose an open slot, or book outside hours with an override.`, {
@@ -126,52 +181,70 @@ async function checkAvailability(actor: ScopedActor, providerName: string, ids: 
   return true;
 }
 
+/**
+ * Book. The checks above the write read in one statement; the write is one statement too
+ * (appointment, its BOOKED transition, its reminders and the audit row as data-modifying CTEs),
+ * so a booking holds no transaction open across round trips: under a burst of bookings for one
+ * slot, each waits on the exclusion constraint for at most one statement of the one before it,
+ * never for a pooled connection held by a transaction that is itself waiting. The statement is
+ * atomic: a clash writes nothing and becomes a CONFLICT offering the next free slots.
+ */
 export async function book(actor: ScopedActor, input: z.output<typeof bookInput>) {
-  const { patient, provider, location, type } = await context(actor.clinicId, input);
+  const { patient, provider, location, type, calendar } = await context(actor.clinicId, input);
   if (patient!.status === "MERGED") throw new DomainError("BAD_REQUEST", "This patient record was merged; book on the surviving record.", { patientId: ["merged record"] });
   if (patient!.status !== "ACTIVE") throw new DomainError("BAD_REQUEST", "This patient is not active; reactivate the record before booking.", { patientId: ["patient is not active"] });
   if (input.start.getTime() < Date.now()) throw new DomainError("BAD_REQUEST", "Appointments cannot be booked in the past.", { start: ["in the past"] });
   const end = new Date(input.start.getTime() + type.durationMinutes * 60_000);
-  const outside = await checkAvailability(actor, provider.user.name, input, location.timeZone, input.start, end, input.overrideAvailability);
+  const outside = await checkAvailability(actor, provider.user.name, calendar, location.id, location.timeZone, input.start, end, input.overrideAvailability);
 
-  let reminders: ReminderJob[] = [];
-  let created;
+  const id = randomUUID();
+  const reminders = reminderRows(input.start, patient!);
+  const a = auditRow(actor, { action: "scheduling.book", resourceType: "Appointment", resourceId: id, patientId: patient!.id, reason: outside ? "outside availability (override)" : undefined });
+  let saved: { version: number }[];
   try {
-    created = await db.$transaction(async (tx) => {
-      const appointment = await tx.appointment.create({
-        data: {
-          clinicId: actor.clinicId,
-          patientId: patient!.id,
-          providerId: provider.id,
-          locationId: location.id,
-          appointmentTypeId: type.id,
-          startsAt: input.start,
-          endsAt: end,
-          reason: input.reason ?? null,
-          outsideAvailability: outside,
-          createdById: actor.userId,
-          updatedById: actor.userId,
-          transitions: { create: { toStatus: "BOOKED", byId: actor.userId } },
-        },
-        select: appointmentSelect,
-      });
-      reminders = await planReminders(tx, { id: appointment.id, startsAt: appointment.startsAt }, patient!);
-      await audit(tx, actor, {
-        action: "scheduling.book",
-        resourceType: "Appointment",
-        resourceId: appointment.id,
-        patientId: patient!.id,
-        reason: outside ? "outside availability (override)" : undefined,
-      });
-      return appointment;
-    });
+    saved = await db.$queryRaw<{ version: number }[]>`
+      WITH appointment_row AS (
+        INSERT INTO appointment (id, clinic_id, patient_id, provider_id, location_id, appointment_type_id, starts_at, ends_at, reason, outside_availability, created_by_id, updated_by_id, updated_at)
+        VALUES (${id}::uuid, ${actor.clinicId}::uuid, ${patient!.id}::uuid, ${provider.id}::uuid, ${location.id}::uuid, ${type.id}::uuid, ${input.start}::timestamptz, ${end}::timestamptz,
+                ${input.reason ?? null}, ${outside}, ${actor.userId}::uuid, ${actor.userId}::uuid, now())
+        RETURNING id, version
+      ), transition_row AS (
+        INSERT INTO appointment_transition (appointment_id, to_status, by_id) SELECT id, 'BOOKED', ${actor.userId}::uuid FROM appointment_row
+      ), reminder_rows AS (
+        INSERT INTO reminder (id, appointment_id, channel, offset_minutes, due_at)
+        SELECT r.id, appointment_row.id, r.channel::"ReminderChannel", r.offset_minutes, r.due_at
+          FROM appointment_row, unnest(${reminders.map((r) => r.id)}::uuid[], ${reminders.map((r) => r.channel)}::text[], ${reminders.map((r) => r.offsetMinutes)}::int[], ${reminders.map((r) => r.dueAt.toISOString())}::timestamptz[])
+               AS r(id, channel, offset_minutes, due_at)
+      ), audit_row AS (
+        INSERT INTO audit_event (clinic_id, user_id, role, session_id, ip, action, resource_type, resource_id, patient_id, outcome, reason)
+        SELECT ${a.clinicId}::uuid, ${a.userId}::uuid, ${a.role}::"Role", ${a.sessionId}::uuid, ${a.ip}, ${a.action}, ${a.resourceType}, ${a.resourceId}, ${a.patientId}::uuid, ${a.outcome}::"AuditOutcome", ${a.reason}
+          FROM appointment_row
+      )
+      SELECT version FROM appointment_row`;
   } catch (error) {
     if (isDoubleBooking(error)) throw await clashError(actor.clinicId, input, location.timeZone, provider.user.name);
     throw error;
   }
-  await enqueueReminders(reminders);
-  announce("booked", { id: created.id, locationId: location.id, version: created.version, patientId: patient!.id, providerUserId: provider.user.id });
-  return toOutput(created);
+  await enqueueReminders(reminders.map((r) => ({ id: r.id, generation: 1, dueAt: r.dueAt })));
+  const version = saved[0]!.version;
+  announce("booked", { id, locationId: location.id, version, patientId: patient!.id, providerUserId: provider.user.id });
+  return {
+    id,
+    patient: { id: patient!.id, mrn: patient!.mrn, name: `${patient!.familyName}, ${patient!.givenName}` },
+    provider: { id: provider.id, name: provider.user.name },
+    location,
+    appointmentType: { id: type.id, name: type.name, color: type.color },
+    start: input.start,
+    end,
+    status: "BOOKED" as const,
+    room: null,
+    ticket: null,
+    reason: input.reason ?? null,
+    cancelReason: null,
+    arrivedAt: null,
+    outsideAvailability: outside,
+    version,
+  };
 }
 
 async function lockAppointment(tx: Tx, clinicId: string, id: string) {
@@ -185,10 +258,10 @@ export async function reschedule(actor: ScopedActor, input: z.output<typeof resc
   const current = await db.appointment.findFirst({ where: { id: input.appointmentId, clinicId: actor.clinicId }, select: { providerId: true, locationId: true, appointmentTypeId: true, patientId: true } });
   if (!current) throw notFound("Appointment");
   const providerId = input.providerId ?? current.providerId;
-  const { provider, location, type } = await context(actor.clinicId, { providerId, locationId: current.locationId, appointmentTypeId: current.appointmentTypeId });
+  const { provider, location, type, calendar } = await context(actor.clinicId, { providerId, locationId: current.locationId, appointmentTypeId: current.appointmentTypeId, start: input.start });
   if (input.start.getTime() < Date.now()) throw new DomainError("BAD_REQUEST", "Appointments cannot be moved into the past.", { start: ["in the past"] });
   const end = new Date(input.start.getTime() + type.durationMinutes * 60_000);
-  const outside = await checkAvailability(actor, provider.user.name, { providerId, locationId: location.id }, location.timeZone, input.start, end, input.overrideAvailability);
+  const outside = await checkAvailability(actor, provider.user.name, calendar, location.id, location.timeZone, input.start, end, input.overrideAvailability);
   let reminders: ReminderJob[] = [];
   let updated;
   try {
