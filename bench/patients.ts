@@ -2,16 +2,22 @@
  * Patient search benchmark: `npm run bench:patients` (after `npm run bench:seed -- --patients 1000000`).
  *
  * For each kind of query (name fragment, typo, MRN, date of birth, phone), picked from real rows:
- *  - ours:  `patients.search` end to end over HTTP against the real web server started in this
- *           process (Auth.js sign-in, session check, permission, audit row, JSON), CONCURRENCY
- *           users with their own sessions, each looping;
+ *  - ours:  `patients.search` end to end over HTTP against the real web server, started in a
+ *           child process as in production (Auth.js sign-in, session check, permission, audit
+ *           row, JSON), CONCURRENCY users with their own sessions, each looping in this process;
  *  - floor: the very statement search.ts builds (buildSearch), run directly with `pg`, same
  *           concurrency: what the database alone costs;
  *  - naive: `ILIKE '%q%'` on the names (or the text form of MRN, birth date, phone), one at a
  *           time and fewer samples: each is a sequential scan of the table.
- * Prints one table and writes bench/results/patients.{json,md}.
+ * Plus an "overhead" row: `access.me` (no search, no audit row) under the same load, the fixed cost
+ * of an authenticated tRPC call on this stack. Prints one table and writes
+ * bench/results/patients.{json,md}.
  *
  * Options: --requests 500 --warmup 50 --concurrency 4 --naive 20
+ *          --in-process: start the server in this process instead (how it ran before 2026-11-26:
+ *          the clients' event loop is the server's, which adds queueing to every request)
+ *          --server-root DIR: run the server of another checkout (a copy with a proposed change
+ *          applied, see bench/overhead.ts --compare); prints the table, writes no results file
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -21,6 +27,8 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { BENCH_CLINIC_SLUG, BENCH_DATABASE_URL, BENCH_PASSWORD, benchEmail, databaseName } from "./lib/bench-db.ts";
 import { markdownTable, ms, runClosedLoop, summarize, type Summary } from "./lib/stats.ts";
+import { startWebProcess } from "./lib/web-process.ts";
+import { backendPids, measureCpu } from "./lib/cpu.ts";
 
 // Server modules read their configuration when first imported: point them at the bench database
 // before importing any of them (hence the dynamic imports below).
@@ -58,6 +66,8 @@ function options() {
       warmup: { type: "string", default: "50" },
       concurrency: { type: "string", default: "4" },
       naive: { type: "string", default: "20" },
+      "in-process": { type: "boolean", default: false },
+      "server-root": { type: "string" },
     },
   });
   return {
@@ -65,6 +75,8 @@ function options() {
     warmup: Number(values.warmup),
     concurrency: Number(values.concurrency),
     naive: Number(values.naive),
+    inProcess: values["in-process"] ?? false,
+    serverRoot: values["server-root"],
   };
 }
 
@@ -137,6 +149,12 @@ function buildCases(clinicId: string, rows: SampleRow[]): Case[] {
   return cases;
 }
 
+interface CpuPerRequest {
+  web: number | null;
+  bench: number;
+  postgres: number;
+}
+
 interface KindResult {
   kind: Kind;
   queries: number;
@@ -147,6 +165,11 @@ interface KindResult {
   found: number;
   errors: number;
   examples: string[];
+  /**
+   * CPU ms per request (from /proc: unlike latency, it does not grow with the machine's load) of
+   * the web process, this process (the HTTP clients, or the pg floor's driver) and PostgreSQL.
+   */
+  cpu: { ours: CpuPerRequest; floor: CpuPerRequest };
   targets: { p95: boolean; p99: boolean; overFloor: boolean; overNaive: boolean };
 }
 
@@ -181,19 +204,31 @@ async function main() {
   );
   const cases = buildCases(clinicId, sample);
 
-  // --- the real server, in this process, and signed-in users
-  const { createWebServer } = await import("../server/app.ts");
+  // --- the real server (a child process unless --in-process) and signed-in users
   const { HttpClient } = await import("../tests/helpers/http.ts");
   const { buildSearch, runBuiltSearch, searchInput } = await import("../server/modules/patients/search.ts");
-  const { db } = await import("../server/db.ts");
-  const { redis } = await import("../server/redis.ts");
-  const server = await createWebServer({ port: 0, host: "127.0.0.1", remix: "none" });
+  let server: { url: string; close: () => Promise<void> };
+  let webPid: number | null = null;
+  let closeInProcess = async () => {};
+  if (opts.inProcess) {
+    const { createWebServer } = await import("../server/app.ts");
+    const { db } = await import("../server/db.ts");
+    const { redis } = await import("../server/redis.ts");
+    server = await createWebServer({ port: 0, host: "127.0.0.1", remix: "none" });
+    closeInProcess = async () => {
+      await db.$disconnect().catch(() => undefined);
+      redis.disconnect();
+    };
+  } else {
+    const web = await startWebProcess([], {}, opts.serverRoot);
+    server = { url: web.url, close: web.stop };
+    webPid = web.child.pid ?? null;
+  }
 
   const shutdown = async (code: number) => {
     await server.close().catch(() => undefined);
     await pool.end().catch(() => undefined);
-    await db.$disconnect().catch(() => undefined);
-    redis.disconnect();
+    await closeInProcess();
     process.exit(code);
   };
 
@@ -220,10 +255,29 @@ async function main() {
     return shutdown(1);
   }
 
+  // Warm the whole server first (JIT, connection pool, plan and buffer caches) with every kind of
+  // request it will answer: measured on a fresh process, the first rows cost the web process ~7 ms
+  // of CPU a request against ~4.5 ms once warm, which skewed whichever row ran first.
+  for (const kind of ["name fragment", "typo", "MRN", "DOB", "phone"] as const) {
+    const mine = cases.filter((c) => c.kind === kind);
+    await runClosedLoop(opts.warmup * 2, opts.concurrency, async (i, w) => void (await clients[w]!.trpc("patients.search", { q: mine[i % mine.length]!.q })));
+  }
+  await runClosedLoop(opts.warmup * 4, opts.concurrency, async (_i, w) => void (await clients[w]!.trpc("access.me")));
+
   // Fixed per-request cost of this stack (Auth.js cookie, session row, permission, tRPC, JSON):
   // context for the ours/floor ratio on lookups that take the database well under a millisecond.
-  for (let i = 0; i < opts.warmup; i++) await clients[i % clients.length]!.trpc("access.me");
-  const overhead = summarize(await runClosedLoop(opts.requests, opts.concurrency, async (_i, w) => void (await clients[w]!.trpc("access.me"))));
+  /** Runs `work`, returning its result and the CPU per request it cost each group of processes. */
+  const withCpu = async <T>(work: () => Promise<T>): Promise<[T, CpuPerRequest]> => {
+    const stop = await measureCpu({ web: () => (webPid ? [webPid] : []), postgres: () => backendPids(pool) });
+    const result = await work();
+    const used = await stop();
+    const per = (v: number) => Math.round((100 * v) / opts.requests) / 100;
+    return [result, { web: webPid ? per(used.web!) : null, bench: per(used.bench!), postgres: per(used.postgres!) }];
+  };
+  const [overheadSamples, overheadCpu] = await withCpu(() =>
+    runClosedLoop(opts.requests, opts.concurrency, async (_i, w) => void (await clients[w]!.trpc("access.me"))),
+  );
+  const overhead = summarize(overheadSamples);
 
   const loadBefore = os.loadavg();
   const kinds: Kind[] = ["name fragment", "typo", "MRN", "DOB", "phone"];
@@ -248,14 +302,14 @@ async function main() {
     await runClosedLoop(opts.warmup, opts.concurrency, http);
     errors = 0;
     found = 0;
-    const ours = await runClosedLoop(opts.requests, opts.concurrency, http);
+    const [ours, oursCpu] = await withCpu(() => runClosedLoop(opts.requests, opts.concurrency, http));
 
     // The same statements search.ts runs, in the same order, straight through pg.
     const direct = async (i: number) => {
       await runBuiltSearch(built[i % built.length]!, async (sql) => (await pool.query(sql.text, sql.values)).rows);
     };
     await runClosedLoop(opts.warmup, opts.concurrency, direct);
-    const floor = await runClosedLoop(opts.requests, opts.concurrency, direct);
+    const [floor, floorCpu] = await withCpu(() => runClosedLoop(opts.requests, opts.concurrency, direct));
 
     const naive = await runClosedLoop(opts.naive, 1, async (i) => {
       const { text, values } = mine[i % mine.length]!.naive;
@@ -274,6 +328,7 @@ async function main() {
       found: expectFound ? found / opts.requests : Number.NaN,
       errors,
       examples: mine.slice(0, 3).map((c) => c.q),
+      cpu: { ours: oursCpu, floor: floorCpu },
       targets: { p95: o.p95 <= TARGETS.p95, p99: o.p99 <= TARGETS.p99, overFloor: o.p50 <= TARGETS.overFloor * f.p50, overNaive: n.p50 >= TARGETS.overNaive * o.p50 },
     });
     console.log(`  ${kind}: ours p50 ${ms(o.p50)} ms, floor p50 ${ms(f.p50)} ms, naive p50 ${ms(n.p50)} ms${errors ? `, ${errors} errors` : ""}`);
@@ -284,7 +339,17 @@ async function main() {
   const yes = (ok: boolean) => (ok ? "yes" : "NO");
   const table = markdownTable(
     ["kind", "ours p50/p95/p99 ms", "floor p50/p95/p99 ms", "naive p50 ms", "ours÷floor p50", "naive÷ours p50", "targets met (p95, p99, ≤1.5x floor, ≥10x naive)"],
-    results.map((r) => [
+    [
+      [
+        "overhead (access.me)",
+        `${ms(overhead.p50)} / ${ms(overhead.p95)} / ${ms(overhead.p99)}`,
+        "-",
+        "-",
+        "-",
+        "-",
+        `${yes(overhead.p95 <= TARGETS.p95)}, ${yes(overhead.p99 <= TARGETS.p99)}, -, -`,
+      ],
+      ...results.map((r) => [
       r.kind,
       `${ms(r.ours.p50)} / ${ms(r.ours.p95)} / ${ms(r.ours.p99)}`,
       `${ms(r.floor.p50, 2)} / ${ms(r.floor.p95, 2)} / ${ms(r.floor.p99, 2)}`,
@@ -292,7 +357,13 @@ async function main() {
       `${ms(r.ours.p50 / r.floor.p50)}x`,
       `${ms(r.naive.p50 / r.ours.p50, 0)}x`,
       `${yes(r.targets.p95)}, ${yes(r.targets.p99)}, ${yes(r.targets.overFloor)}, ${yes(r.targets.overNaive)}`,
-    ]),
+      ]),
+    ],
+  );
+  const cpuCell = (c: CpuPerRequest) => `${c.web === null ? "-" : ms(c.web, 2)} / ${ms(c.bench, 2)} / ${ms(c.postgres, 2)}`;
+  const cpuTable = markdownTable(
+    ["kind", "ours: CPU ms per request (web / bench / postgres)", "floor: CPU ms per request (- / bench / postgres)"],
+    [["overhead (access.me)", cpuCell(overheadCpu), "-"], ...results.map((r) => [r.kind, cpuCell(r.cpu.ours), cpuCell(r.cpu.floor)])],
   );
   const { rows: version } = await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
   const meta = {
@@ -310,24 +381,31 @@ async function main() {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     loadAverage: { before: loadBefore.map((l) => Number(l.toFixed(2))), after: loadAfter.map((l) => Number(l.toFixed(2))) },
     httpOverheadAccessMe: overhead,
+    httpOverheadAccessMeCpu: overheadCpu,
+    server: opts.inProcess ? "in the benchmark process" : `child process (tests/helpers/web-process.ts${opts.serverRoot ? ` of ${opts.serverRoot}` : ""})`,
     targets: TARGETS,
   };
   const notes = [
     `${patients.toLocaleString("en-US")} patients in one clinic, ${opts.concurrency} concurrent users, ${opts.requests} requests per kind after ${opts.warmup} warm-up; naive: ${opts.naive} sequential samples.`,
-    `Fixed cost of an authenticated tRPC call on this stack (access.me): p50 ${ms(overhead.p50)} ms, p95 ${ms(overhead.p95)} ms.`,
+    `Web server: ${meta.server}; HTTP clients (fetch) in the benchmark process.`,
+    `Fixed cost of an authenticated tRPC call on this stack (access.me, the overhead row): p50 ${ms(overhead.p50)} ms, p95 ${ms(overhead.p95)} ms.`,
     `Query's own row on the page (top 20): ${results
       .filter((r) => Number.isFinite(r.found))
       .map((r) => `${r.kind} ${Math.round(r.found * 100)}%`)
       .join(", ")}.`,
     `Machine: ${meta.cpus} × ${meta.cpuModel}, ${meta.memoryGiB} GiB, Node ${meta.node}, PostgreSQL ${meta.postgres}; load average before/after ${meta.loadAverage.before[0]}/${meta.loadAverage.after[0]}.`,
   ];
-  console.log(`\n${table}\n\n${notes.join("\n")}\n`);
+  console.log(`\n${table}\n\n${cpuTable}\n\n${notes.join("\n")}\n`);
 
+  if (opts.serverRoot) {
+    console.log(`server from ${opts.serverRoot}: results not written`);
+    return shutdown(results.some((r) => r.errors > 0) ? 1 : 0);
+  }
   await mkdir(RESULTS_DIR, { recursive: true });
   await writeFile(path.join(RESULTS_DIR, "patients.json"), JSON.stringify({ meta, results }, null, 2) + "\n");
   await writeFile(
     path.join(RESULTS_DIR, "patients.md"),
-    `# Patient search benchmark (${meta.at.slice(0, 10)})\n\n${table}\n\n${notes.map((n) => `- ${n}`).join("\n")}\n`,
+    `# Patient search benchmark (${meta.at.slice(0, 10)})\n\n${table}\n\nCPU per request (from /proc; the web process is the server, bench is this process: HTTP clients for ours, the pg driver for the floor):\n\n${cpuTable}\n\n${notes.map((n) => `- ${n}`).join("\n")}\n`,
   );
   console.log(`wrote ${path.relative(process.cwd(), RESULTS_DIR)}/patients.json and patients.md`);
   return shutdown(results.some((r) => r.errors > 0) ? 1 : 0);

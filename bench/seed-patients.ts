@@ -1,7 +1,7 @@
 /**
  * Loads N realistic synthetic patients into a separate benchmark database, fast.
  *
- *   npm run bench:seed -- --patients 1000000 [--reset] [--seed 20261126]
+ *   npm run bench:seed -- --patients 1000000 [--reset] [--seed 20261126] [--name-words bulk|trigger]
  *
  * Target: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/carelane_bench), created
  * and migrated with the same tooling as production (scripts/db/engine.ts). One clinic ("bench"),
@@ -47,6 +47,8 @@ interface Options {
   patients: number;
   reset: boolean;
   seed: number;
+  /** How patient_name_word gets the names' words: one INSERT after the load, or the row trigger. */
+  nameWords: "bulk" | "trigger";
 }
 
 function parseOptions(): Options {
@@ -55,13 +57,16 @@ function parseOptions(): Options {
       patients: { type: "string", default: "100000" },
       reset: { type: "boolean", default: false },
       seed: { type: "string", default: "20261126" },
+      "name-words": { type: "string", default: "bulk" },
     },
   });
+  const nameWords = values["name-words"];
+  if (nameWords !== "bulk" && nameWords !== "trigger") throw new Error("--name-words must be bulk or trigger");
   const patients = Number(values.patients);
   if (!Number.isInteger(patients) || patients < 1 || patients > 8_000_000) {
     throw new Error("--patients must be a whole number between 1 and 8,000,000 (the MRN sequence holds 9M)");
   }
-  return { patients, reset: values.reset ?? false, seed: Number(values.seed) };
+  return { patients, reset: values.reset ?? false, seed: Number(values.seed), nameWords };
 }
 
 /** COPY text format: tab-separated, \N for null. Our values never hold tabs, newlines or backslashes. */
@@ -147,6 +152,9 @@ function makeRowGenerator(clinicId: string, firstMrn: number, seed: number, with
   };
 }
 
+/** The row trigger of the patient_search_words migration that fills patient_name_word on insert. */
+const NAME_WORD_TRIGGER = "patient_name_word_collect_insert";
+
 const COPY_COLUMNS = [
   "id", "clinic_id", "mrn", "given_name", "middle_name", "family_name", "preferred_name", "date_of_birth", "sex",
   "phone_mobile", "phone_home", "email", "address_line1", "city", "region", "postal_code",
@@ -221,6 +229,11 @@ async function main() {
     );
     for (const index of indexes) await client.query(`DROP INDEX ${index.name}`);
     await client.query("SET LOCAL maintenance_work_mem = '1GB'");
+    // patient_name_word (the typo step's word list) is kept by a row trigger on patient. Firing it
+    // for every copied row is much slower than one INSERT ... SELECT DISTINCT after the load
+    // (measured on 200k rows: see docs/performance.md), so it is off during the COPY, within this
+    // transaction; --name-words trigger leaves it on, to compare.
+    if (options.nameWords === "bulk") await client.query(`ALTER TABLE patient DISABLE TRIGGER ${NAME_WORD_TRIGGER}`);
 
     const next = makeRowGenerator(clinicId, firstMrn, options.seed, withCheckDigit);
     let produced = 0;
@@ -246,10 +259,23 @@ async function main() {
       `copied ${options.patients.toLocaleString("en-US")} patients in ${((loadedAt - started) / 1000).toFixed(1)} s ` +
         `(${Math.round(options.patients / ((loadedAt - started) / 1000)).toLocaleString("en-US")} rows/s)`,
     );
+    if (options.nameWords === "bulk") {
+      // The same statement as the migration's backfill, for this clinic's rows.
+      const words = await client.query(
+        `INSERT INTO patient_name_word (word)
+           SELECT DISTINCT unnest(carelane_name_words(name_search)) FROM patient WHERE clinic_id = $1
+           ON CONFLICT DO NOTHING`,
+        [clinicId],
+      );
+      await client.query(`ALTER TABLE patient ENABLE TRIGGER ${NAME_WORD_TRIGGER}`);
+      const wordsAt = performance.now();
+      console.log(`name word list: ${words.rowCount} new words in ${((wordsAt - loadedAt) / 1000).toFixed(1)} s`);
+    }
+    const wordsDoneAt = performance.now();
     for (const index of indexes) await client.query(index.def);
     await client.query("COMMIT");
     const indexedAt = performance.now();
-    console.log(`rebuilt ${indexes.length} indexes in ${((indexedAt - loadedAt) / 1000).toFixed(1)} s`);
+    console.log(`rebuilt ${indexes.length} indexes in ${((indexedAt - wordsDoneAt) / 1000).toFixed(1)} s`);
 
     // VACUUM sets hint bits and the visibility map now rather than during the first benchmark
     // queries; ANALYZE gives the planner real statistics for the trigram and phone indexes.

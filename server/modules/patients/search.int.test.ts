@@ -18,10 +18,12 @@ interface PatientSeed {
   phoneHome?: string;
 }
 
+type Client = Pick<typeof db, "$queryRaw" | "patient">;
+
 /** A patient written straight to the table, MRN from the real sequence (as registration does). */
-async function addPatient(clinicId: string, p: PatientSeed) {
-  const [row] = await db.$queryRaw<{ n: bigint }[]>`SELECT nextval('patient_mrn_seq') AS n`;
-  return db.patient.create({
+async function addPatient(clinicId: string, p: PatientSeed, client: Client = db) {
+  const [row] = await client.$queryRaw<{ n: bigint }[]>`SELECT nextval('patient_mrn_seq') AS n`;
+  return client.patient.create({
     data: {
       clinicId,
       mrn: withCheckDigit(String(row!.n)),
@@ -68,6 +70,8 @@ beforeAll(async () => {
     jose: { given: "Jose", family: "Garcia", dob: "2001-05-05", sex: "MALE" },
     olderJones: { given: "Walter", family: "Jones", dob: bornYearsAgo(81), sex: "MALE" },
     youngJones: { given: "Lily", family: "Jones", dob: bornYearsAgo(7), sex: "FEMALE", status: "INACTIVE" },
+    seanOConnor: { given: "Seán", family: "O'Connor", dob: "1971-08-09", sex: "MALE" },
+    anaLopezGarcia: { given: "Ana", family: "López-Gutiérrez", dob: "1995-02-14", sex: "FEMALE" },
   };
   for (const [key, seed] of Object.entries(seeds)) {
     const created = await addPatient(clinicId, seed);
@@ -108,7 +112,8 @@ describe("patient search: names", () => {
       expect(idsOf(result)).not.toContain(ids.jose);
     }
     const smith = await search({ q: "smith" });
-    expect(idsOf(smith).slice(0, 3).sort()).toEqual([ids.johnSmith, ids.janeSmith, ids.marySmith].sort());
+    // one family name's patients come alphabetically (the family-name index carries the full name)
+    expect(idsOf(smith).slice(0, 4)).toEqual([ids.janeSmith, ids.johnSmith, ids.marySmith, ids.johnSmithers]);
   });
 
   it("reads 'smith, john' as family name then given name", async () => {
@@ -139,6 +144,90 @@ describe("patient search: names", () => {
 
   it("answers punctuation-only input with no results rather than an error", async () => {
     expect(await search({ q: "!!!" })).toEqual({ kind: "name", items: [], total: 0 });
+  });
+});
+
+describe("patient search: typos", () => {
+  const first = async (q: string) => (await search({ q })).items[0]?.id;
+
+  it("finds a name with two neighbouring letters swapped", async () => {
+    for (const q of ["jhon smith", "john smtih", "jonh smiht"]) expect(await first(q), q).toBe(ids.johnSmith);
+    expect(await first("jsoe garcia"), "accents folded too").toBeOneOf([ids.josé, ids.jose]);
+  });
+
+  it("finds a name with a letter missing, added or changed", async () => {
+    for (const q of ["jon smith", "john smth", "johnn smitth", "john smoth", "jahn smith"]) expect(await first(q), q).toBe(ids.johnSmith);
+  });
+
+  it("finds a name whose first letter is wrong, missing or swapped", async () => {
+    for (const q of ["john xmith", "john mith", "john msith", "kohn smith"]) expect(await first(q), q).toBe(ids.johnSmith);
+  });
+
+  it("finds typos in both words, in either order, and with a comma", async () => {
+    for (const q of ["jonh smth", "smth jonh", "smtih, jonh", "johana shmidt"]) {
+      const expected = q.includes("shmidt") ? ids.johannaSchmidt : ids.johnSmith;
+      expect(await first(q), q).toBe(expected);
+    }
+  });
+
+  it("finds a misspelt name typed alone: a family name, then given names", async () => {
+    const smith = await search({ q: "smtih" });
+    expect(idsOf(smith).sort()).toEqual([ids.janeSmith, ids.johnSmith, ids.marySmith].sort());
+    expect(smith.total).toBe(3);
+    expect(idsOf(await search({ q: "johanan" }))).toEqual([ids.johannaSchmidt]);
+  });
+
+  it("allows two edits in a word of six letters or more, only when one edit finds nobody", async () => {
+    // shmitt is two edits from schmidt (c dropped, d for t): the second typo tier
+    expect(await first("johanna shmitt")).toBe(ids.johannaSchmidt);
+    // ...but not in a word of five letters or fewer: "jones" is not two edits from "jose"
+    expect(await search({ q: "jones", filters: { ageMin: 8, ageMax: 80 } })).toMatchObject({ items: [], total: 0 });
+    // ...and a single typo keeps two-edit neighbours out: "jane smiht" is not John Smith
+    expect(idsOf(await search({ q: "jane smiht" }))).toEqual([ids.janeSmith]);
+  });
+
+  it("matches names with apostrophes and hyphens however they are typed", async () => {
+    for (const q of ["sean oconnor", "sean o'connor", "sean connor", "sean ocnonor", "o'conor sean", "ana lopez", "ana gutierez", "ana lopez-gutierez"]) {
+      const expected = q.startsWith("ana") ? ids.anaLopezGarcia : ids.seanOConnor;
+      expect(await first(q), q).toBe(expected);
+    }
+  });
+
+  it("keeps typo matches out of a list of exact matches", async () => {
+    // "jane smith" is found as typed, so the typo tiers do not run: no Jon, Joan or Smit here
+    expect(idsOf(await search({ q: "jane smith" }))).toEqual([ids.janeSmith]);
+    // nothing within reach: an empty answer, not a list of far-fetched names
+    expect(await search({ q: "qqxz wvvz" })).toMatchObject({ items: [], total: 0 });
+  });
+
+  it("finds a patient by a typo of a word first seen at registration or on a rename", async () => {
+    // The word list is kept by a trigger on patient: no rebuild, no delay.
+    const zeb = await addPatient(clinicId, { given: "Quillon", family: "Zebrowska", dob: "1988-06-01" });
+    expect(await first("quillon zebrowksa")).toBe(zeb.id);
+    await db.patient.update({ where: { id: zeb.id }, data: { familyName: "Wojtaszek" } });
+    expect(await first("quillon wojtaszke")).toBe(zeb.id);
+    expect(idsOf(await search({ q: "quillon zebrowksa" }))).toEqual([]);
+  });
+
+  it("registers the same new word from concurrent transactions without error or duplicate", async () => {
+    // The second transaction's ON CONFLICT waits for the first to commit, then skips the word.
+    let inserted!: () => void;
+    let commit!: () => void;
+    const firstInserted = new Promise<void>((resolve) => (inserted = resolve));
+    const commitFirst = new Promise<void>((resolve) => (commit = resolve));
+    const slow = db.$transaction(async (tx) => {
+      const created = await addPatient(clinicId, { given: "Ysolde", family: "Kwiatkowskaja", dob: "1990-01-01" }, tx);
+      inserted();
+      await commitFirst;
+      return created;
+    });
+    await firstInserted;
+    const fast = addPatient(clinicId, { given: "Ysolde", family: "Kwiatkowskaja", dob: "1991-01-01" });
+    setTimeout(commit, 200);
+    const created = await Promise.all([slow, fast]);
+    const words = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM patient_name_word WHERE word IN ('ysolde', 'kwiatkowskaja')`;
+    expect(words[0]!.n).toBe(2);
+    expect(idsOf(await search({ q: "ysolde kwiatkowksaja" })).sort()).toEqual(created.map((c) => c.id).sort());
   });
 });
 
@@ -174,7 +263,7 @@ describe("patient search: MRN, date of birth, phone", () => {
 
 describe("patient search: scope", () => {
   it("never returns a merged record, by name, MRN, birth date or phone", async () => {
-    for (const q of ["john smith", "jonh smth", "smith", mrns.merged!, "1984-03-27", "617 555 0123"]) {
+    for (const q of ["john smith", "jonh smth", "smtih", mrns.merged!, "1984-03-27", "617 555 0123", "555 0123"]) {
       expect(idsOf(await search({ q })), q).not.toContain(ids.merged);
     }
     expect(await search({ q: mrns.merged! })).toMatchObject({ items: [], total: 0 });
@@ -182,7 +271,7 @@ describe("patient search: scope", () => {
   });
 
   it("never returns another clinic's patient", async () => {
-    for (const q of ["john smith", "smith", mrns.foreign!, "1984-03-27", "(617) 555-0123"]) {
+    for (const q of ["john smith", "jonh smth", "smith", mrns.foreign!, "1984-03-27", "(617) 555-0123", "555-0123"]) {
       expect(idsOf(await search({ q })), q).not.toContain(ids.foreign);
     }
     expect(await search({ q: mrns.foreign! })).toMatchObject({ kind: "mrn", items: [], total: 0 });

@@ -76,11 +76,37 @@ describe("buildSearch", () => {
     }
   });
 
+  it("matches typos against the name-word list, with two edits only for words of six letters or more", () => {
+    const short = buildSearch(clinicId, searchInput.parse({ q: "jonh smth" }), today);
+    expect(short.sql.text).toContain("patient_name_word v");
+    expect(short.sql.text).toContain("carelane_name_words(p.name_search) &&");
+    expect(short.sql.text).toContain("levenshtein_less_equal(v.word, q.typed, 1)");
+    expect(short.fallback).toBeUndefined();
+    // two edits: a statement of its own, run only when the first found nobody
+    const long = buildSearch(clinicId, searchInput.parse({ q: "jonh schmitt" }), today);
+    expect(long.sql.text).not.toContain("typo_second");
+    expect(long.fallback?.text).toContain("typo_second");
+    expect(long.fallback?.text).toContain("levenshtein_less_equal(v.word, q.typed, 2)");
+  });
+
+  it("compares typed words the way the name-word list holds them: apostrophes dropped, hyphens split", () => {
+    const { sql } = buildSearch(clinicId, searchInput.parse({ q: "O'Connor-Lopez ana" }), today);
+    expect(sql.values).toEqual(expect.arrayContaining(["OConnor", "Lopez", "ana"]));
+  });
+
+  it("runs a single family-name word through the short statement first", () => {
+    expect(buildSearch(clinicId, searchInput.parse({ q: "smi" }), today).fast?.text).toContain("ORDER BY p.family_search USING ~<~, p.name_search USING ~<~, p.mrn");
+    expect(buildSearch(clinicId, searchInput.parse({ q: "john smith" }), today).fast).toBeUndefined();
+  });
+
   it("scopes every statement to the clinic and leaves merged records out", () => {
-    for (const q of ["smith", "jonh smth", "10000427", "1984-03-27", "617 555 0123"]) {
-      const { sql } = buildSearch(clinicId, searchInput.parse({ q }), today);
-      expect(sql.text).toContain("p.clinic_id = $");
-      expect(sql.text).toContain("p.status <> 'MERGED'");
+    for (const q of ["smith", "jonh smth", "jonh schmitt", "10000427", "1984-03-27", "617 555 0123", "555 0123"]) {
+      const { sql, fast, fallback } = buildSearch(clinicId, searchInput.parse({ q }), today);
+      for (const statement of [sql, fast, fallback]) {
+        if (!statement) continue;
+        expect(statement.text, q).toContain("p.clinic_id = $");
+        expect(statement.text, q).toContain("p.status <> 'MERGED'");
+      }
     }
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Patient search: one box that takes a name (typos and accents forgiven), an MRN, a date of birth
- * or a phone number. PostgreSQL does the work with the indexes of the patients_registration
- * migration: a btree on (clinic_id, family_search text_pattern_ops), a trigram GIN on name_search,
- * btrees on the phone digit columns, (clinic_id, date_of_birth) and the unique mrn.
+ * or a phone number. PostgreSQL does the work with the indexes of the patients_registration and
+ * patient_search_words migrations: a btree on (clinic_id, family_search, name_search) (both
+ * text_pattern_ops), a trigram GIN on name_search, a GIN on the name's words
+ * (carelane_name_words) with the list of every name word (patient_name_word) for typos, btrees on
+ * the phone digit columns and their last 7 digits, (clinic_id, date_of_birth) and the unique mrn.
  *
  * Name search runs in tiers, cheapest and most exact first, and a tier only runs when the ones
  * before it fell short (see buildNameSearch). Measured on 1M patients (bench/,
@@ -201,15 +203,13 @@ export function classifyQuery(q: string, today: Date = new Date()): ClassifiedQu
 export const CANDIDATE_CAP = 500;
 
 /**
- * word_similarity threshold for the typo tier. The default 0.6 misses ordinary typos ("jonh" vs
- * "john" is 0.4, "smth" vs "smith" 0.4), so the tier lowers it for its own statement only, with
- * set_config(..., is_local => true) evaluated once in an InitPlan before the scan (see
- * buildNameSearch). Measured through Prisma on this machine (p50, concurrency 1): +0.07 ms for
- * set_config inside the statement; +0.35 ms for db.$transaction([SET LOCAL, query]) and +0.6 ms
- * for an interactive db.$transaction with SET LOCAL (extra round trips, a pinned connection).
- * set_limit() would change the session for whoever borrows the pooled connection next.
+ * How many edits a typed word may be from a word of the name in the typo tiers: a letter added,
+ * dropped or changed, or two neighbouring letters swapped ("jonh"), each counting one. The first
+ * typo tier allows one edit per word. The second, which runs only when the first found nobody,
+ * allows two in words of `twoFrom` letters or more ("shmitt" for Schmidt), as Lucene's AUTO
+ * fuzziness does: two edits in a shorter word reach too many other names ("jones" -> jose).
  */
-export const TYPO_WORD_SIMILARITY = 0.4;
+export const TYPO_EDITS = { first: 1, second: 2, twoFrom: 6 } as const;
 
 const MIN_TRIGRAM_TOKEN = 3; // shorter tokens have no full trigram, so no index can find them
 
@@ -241,13 +241,19 @@ export interface BuiltSearch {
    * ~2.5 ms a common family name costs). runBuiltSearch does this dance.
    */
   fast?: Prisma.Sql;
+  /**
+   * For name searches with a word of six letters or more: the two-edit typo tier, run only when
+   * `sql` found nothing at all (total 0). Apart so that the many searches that never need it do
+   * not pay for planning it (~1 ms). runBuiltSearch does this too.
+   */
+  fallback?: Prisma.Sql;
 }
 
 const OUTPUT_COLUMNS = Prisma.sql`
   p.id::text AS "id", p.mrn AS "mrn", p.given_name AS "givenName", p.family_name AS "familyName",
   p.preferred_name AS "preferredName", to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
   p.sex::text AS "sex", p.status::text AS "status", p.phone_mobile AS "phoneMobile",
-  p.family_search, p.given_name AS given_sort, p.date_of_birth`;
+  p.family_search, p.name_search AS name_sort, p.date_of_birth`;
 
 /** Clinic scope, tombstones out, and the filters: the part every statement shares. */
 function baseConditions(clinicId: string, input: ParsedSearchInput): Prisma.Sql {
@@ -265,9 +271,9 @@ function finalOrder(input: ParsedSearchInput): Prisma.Sql {
   const dir = input.direction === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   switch (input.sort) {
     case "name":
-      return Prisma.sql`r.family_search ${dir}, r.given_sort ${dir}, r.mrn ${dir}`;
+      return Prisma.sql`r.family_search ${dir}, r.name_sort ${dir}, r.mrn ${dir}`;
     case "dateOfBirth":
-      return Prisma.sql`r.date_of_birth ${dir}, r.family_search, r.given_sort, r.mrn`;
+      return Prisma.sql`r.date_of_birth ${dir}, r.family_search, r.name_sort, r.mrn`;
     case "mrn":
       return Prisma.sql`r.mrn ${dir}`;
     case "relevance":
@@ -291,7 +297,7 @@ function page(ranked: Prisma.Sql, total: Prisma.Sql, input: ParsedSearchInput, f
 /** MRN, date of birth, phone: exact lookups on their own indexes; few rows, so all counted. */
 function buildExactSearch(clinicId: string, input: ParsedSearchInput, match: Prisma.Sql, score: Prisma.Sql): Prisma.Sql {
   const ranked = Prisma.sql`
-    SELECT m.*, 1 AS tier, row_number() OVER (ORDER BY m.score DESC, m.family_search, m.given_sort, m.mrn) AS rank
+    SELECT m.*, 1 AS tier, row_number() OVER (ORDER BY m.score DESC, m.family_search, m.name_sort, m.mrn) AS rank
       FROM matches m`;
   return Prisma.sql`
     WITH matches AS MATERIALIZED (
@@ -307,16 +313,55 @@ interface Tier {
   where: Prisma.Sql;
   /**
    * "index": rows come in family-name order straight off the btree and stop at `need`, so a name
-   * shared by thousands costs only the rows shown. "score": candidates (at most the cap) ranked.
+   * shared by thousands costs only the rows shown. "lookup": the same for an equality on the
+   * family name (`= ANY`), in whatever order the index gives (PostgreSQL 15 cannot promise the
+   * order of an array lookup, and sorting would read every match). "score": candidates (at most
+   * the cap) ranked.
    */
-  order: "index" | "score";
+  order: "index" | "lookup" | "score";
   /**
-   * When a later tier runs: "fill" while the earlier tiers found fewer rows than the page needs,
-   * "empty" only when they found none at all (typo matches are not mixed into exact ones).
+   * When a later tier runs: "fill" while the earlier tiers found fewer rows than the page needs;
+   * "typo" when the exact tiers found nothing at all (typo matches are not mixed into exact ones)
+   * and the earlier typo tiers fewer than the page; "empty" only when every earlier tier found
+   * nothing.
    */
-  runs?: "fill" | "empty";
-  /** Runs with the lowered word_similarity threshold. */
-  typo?: boolean;
+  runs?: "fill" | "typo" | "empty";
+  /** Extra CTEs the tier reads (the typo tiers' word lists): evaluated only if the tier runs. */
+  with?: Prisma.Sql[];
+  /** A further one-time condition for the tier to run at all. */
+  gate?: Prisma.Sql;
+  /** Replaces the family-name boost of the score (the typo tiers': the family word is misspelt). */
+  familyBoost?: (alias: string) => Prisma.Sql;
+}
+
+/**
+ * The words of the name-word list (patient_name_word) that the typed `word` may have meant: the
+ * ones it starts ("smi": smith, smithers), and the ones within `edits` edits of it (see
+ * TYPO_EDITS). fuzzystrmatch's levenshtein_less_equal runs only on the few hundred words that
+ * can be that close, read as prefix ranges of the list's two btrees:
+ *  - the same first letter: any edit after it (most typos);
+ *  - an edit to the first letter itself: an extra letter typed first (word starts with the typed
+ *    2nd-3rd letters), the first two swapped (starts with typed 2nd + 1st), the first letter
+ *    changed (word's 2nd-3rd letters are the typed 2nd-3rd) or dropped (word's 2nd-3rd are the
+ *    typed 1st-2nd).
+ * (A trigram-similarity branch found the same words, but the planner, costing similarity like an
+ * equality, read the whole list for it: 4-6 ms a word against 0.7 ms for these ranges.)
+ * The folded word is a plan-time constant (carelane_fold is immutable and the statement unnamed),
+ * so every LIKE here becomes an index range.
+ */
+function nameWordsNear(word: string, edits: number): Prisma.Sql {
+  const k = Prisma.raw(String(edits));
+  // Adjacent swaps ("jonh" for "john") are two Levenshtein edits; they count one here.
+  const swaps = Prisma.sql`SELECT overlay(q.typed PLACING substr(q.typed, i + 1, 1) || substr(q.typed, i, 1) FROM i FOR 2)
+                             FROM generate_series(1, length(q.typed) - 1) i`;
+  return Prisma.sql`ARRAY(
+    SELECT v.word FROM (SELECT carelane_fold(${word}) AS typed) q, patient_name_word v
+     WHERE (v.word LIKE left(q.typed, 1) || '%'
+            OR v.word LIKE substr(q.typed, 2, 2) || '%'
+            OR v.word LIKE substr(q.typed, 2, 1) || left(q.typed, 1) || '%'
+            OR substr(v.word, 2) LIKE substr(q.typed, 2, 2) || '%'
+            OR substr(v.word, 2) LIKE left(q.typed, 2) || '%')
+       AND (v.word LIKE q.typed || '%' OR levenshtein_less_equal(v.word, q.typed, ${k}) <= ${k} OR v.word IN (${swaps})))`;
 }
 
 /**
@@ -325,19 +370,30 @@ interface Tier {
  *
  * Tiers, cheapest first; a later tier runs only when the earlier ones fell short (an InitPlan in
  * a one-time filter, so a skipped tier costs nothing) and excludes the rows they found:
- *  A. family name starts with the family token (btree, index order): "smi", "smith".
- *     Single-token queries, and queries whose tokens are all too short for trigrams ("j s").
+ *  A. family name starts with the family token (btree, index order: family name, then the whole
+ *     folded name, so a family's patients come alphabetically): "smi", "smith". Single-token
+ *     queries, and queries whose tokens are all too short for trigrams ("j s").
  *  B. every token appears in the name: GIN trigram LIKE, every trigram required, so the index
  *     alone narrows "john smith" to a few dozen rows; ranked by score. Runs while A has not
- *     filled the page ("mary": the Marys, after the few family names starting "mary").
- *  C. typos: every token word-similar to some word of the name (`<%` on the GIN index, at
- *     TYPO_WORD_SIMILARITY): "jonh smth" finds John Smith. Ranked by score. Runs only when A
- *     and B found nothing: it is the expensive tier (10-100 ms on 1M names, see
- *     docs/performance.md), and a list of exact matches should not fill up with near misses.
+ *     filled the page ("mary": the Marys, after the few family names starting "mary"), and only
+ *     if every token is inside some word of the name-word list (a misspelt one is not).
+ *  C. typos, only when A and B found nothing (a list of exact matches should not fill up with
+ *     near misses): every word typed (3+ letters) is, or starts, a word of the name within one
+ *     edit ("jonh smth" finds John Smith). The words come from the name-word list
+ *     (nameWordsNear), then the patients holding one of each word's candidates from the GIN
+ *     index on carelane_name_words(name_search): a few ms, however common the name. A single
+ *     word first tries the family-name btree (see the comment there).
+ *  D. the same with two edits in words of 6+ letters (TYPO_EDITS), only when nothing above found
+ *     anybody: a statement of its own (BuiltSearch.fallback), so the others do not plan it.
  * Score: greatest(similarity(name, q), word_similarity(q, name)), +0.5 when the family name
- * starts with the family token (the one before a comma, else the last or the first).
+ * starts with the family token (the one before a comma, else the last or the first); in the typo
+ * tiers, when the family name is one of that token's candidate words.
  */
-function buildNameSearch(clinicId: string, input: ParsedSearchInput, query: Extract<ClassifiedQuery, { kind: "name" }>): { sql: Prisma.Sql; fast?: Prisma.Sql } {
+function buildNameSearch(
+  clinicId: string,
+  input: ParsedSearchInput,
+  query: Extract<ClassifiedQuery, { kind: "name" }>,
+): { sql: Prisma.Sql; fast?: Prisma.Sql; fallback?: Prisma.Sql } {
   const { tokens, familyFirst } = query;
   if (tokens.length === 0) {
     // Only punctuation was typed: nothing can match, but answer in the same shape.
@@ -347,14 +403,15 @@ function buildNameSearch(clinicId: string, input: ParsedSearchInput, query: Extr
   const folded = fold(tokens.join(" "));
   const familyIndex = familyFirst ? 0 : tokens.length - 1;
   const familyToken = tokens[familyIndex]!;
+  // Western order puts the family name last, clinic habit often first: boost either.
+  const boostTokens = familyFirst ? [familyToken] : [...new Set([familyToken, tokens[0]!])];
   const familyPrefix = (alias: string, t: string) => Prisma.sql`${Prisma.raw(alias)}.family_search LIKE ${fold(t)} || '%'`;
-  const score = (alias: string) => {
+  const prefixBoost = (alias: string) => Prisma.join(boostTokens.map((t) => familyPrefix(alias, t)), " OR ");
+  /** `closeness`: similarity(name_search, folded) when the caller has it already (it costs ~4 us a row). */
+  const score = (alias: string, boost: (alias: string) => Prisma.Sql = prefixBoost, closeness?: Prisma.Sql) => {
     const a = Prisma.raw(alias);
-    // Western order puts the family name last, clinic habit often first: boost either.
-    const candidates = familyFirst ? [familyToken] : [...new Set([familyToken, tokens[0]!])];
-    const boost = Prisma.join(candidates.map((t) => familyPrefix(alias, t)), " OR ");
-    return Prisma.sql`(greatest(similarity(${a}.name_search, ${folded}), word_similarity(${folded}, ${a}.name_search))
-                       + CASE WHEN ${boost} THEN 0.5 ELSE 0 END)`;
+    return Prisma.sql`(greatest(${closeness ?? Prisma.sql`similarity(${a}.name_search, ${folded})`}, word_similarity(${folded}, ${a}.name_search))
+                       + CASE WHEN ${boost(alias)} THEN 0.5 ELSE 0 END)`;
   };
 
   const long = tokens.filter((t) => t.length >= MIN_TRIGRAM_TOKEN);
@@ -365,82 +422,144 @@ function buildNameSearch(clinicId: string, input: ParsedSearchInput, query: Extr
   const all = (parts: Prisma.Sql[]) => Prisma.join(parts, " AND ");
 
   const tiers: Tier[] = [];
+  const fallbackTiers: Tier[] = [];
   if (tokens.length === 1 || long.length === 0) {
     const others = tokens.filter((_, i) => i !== familyIndex);
     tiers.push({ where: all([familyPrefix("p", familyToken), ...others.map(wordStarts)]), order: "index" });
   }
   if (long.length > 0) {
     // GIN trigram LIKE: every trigram of every token must be present, so the index narrows well.
-    tiers.push({ where: all([...long.map((t) => Prisma.sql`p.name_search LIKE '%' || ${fold(t)} || '%'`), ...shortFilters]), order: "score", runs: "fill" });
-    // `<%` (word_similarity >= threshold) is the index-aware form; a bare word_similarity() > x
-    // in WHERE would read every row of the clinic.
-    tiers.push({ where: all([...long.map((t) => Prisma.sql`${fold(t)} <% p.name_search`), ...shortFilters]), order: "score", runs: "empty", typo: true });
+    // A token can only be inside a name if it is inside one of its words (or, split at hyphens and
+    // without apostrophes, inside words), so the tier first checks the name-word list, which is
+    // small enough to read whole (~0.3 ms for 7k words): a misspelt token skips the trigram scan,
+    // which reads the posting lists of its commonest trigrams (1-2 ms warm, 20-30 ms when they
+    // are not in shared_buffers).
+    const parts = [...new Set(long.flatMap((t) => t.replace(/'/g, "").split("-")).filter((x) => x.length > 0))];
+    const inSomeWord = parts.map((x) => Prisma.sql`EXISTS (SELECT 1 FROM patient_name_word v WHERE v.word LIKE '%' || ${fold(x)} || '%')`);
+    tiers.push({
+      where: all([...long.map((t) => Prisma.sql`p.name_search LIKE '%' || ${fold(t)} || '%'`), ...shortFilters]),
+      order: "score",
+      runs: "fill",
+      gate: all(inSomeWord),
+    });
+  }
+  // Typo tiers compare words as carelane_name_words makes them: "o'brien-smith" is obrien and
+  // smith (the list also has o'brien's o and brien, for whoever types those). Words shorter than
+  // three letters are left out: one edit away from almost anything.
+  const typoWords = tokens.map((t) => t.replace(/'/g, "").split("-").filter((w) => w.length >= MIN_TRIGRAM_TOKEN));
+  if (typoWords.some((words) => words.length > 0)) {
+    const words = [...new Set(typoWords.flat())];
+    // The boost's family words: the longest word of each token that may be the family name.
+    const boostWords = boostTokens
+      .map((t) => [...(typoWords[tokens.indexOf(t)] ?? [])].sort((a, b) => b.length - a.length)[0])
+      .filter((w): w is string => w !== undefined);
+    for (const [name, maxEdits] of [["first", TYPO_EDITS.first], ["second", TYPO_EDITS.second]] as const) {
+      const edits = (w: string) => (w.length >= TYPO_EDITS.twoFrom ? maxEdits : TYPO_EDITS.first);
+      if (name === "second" && words.every((w) => edits(w) === TYPO_EDITS.first)) continue; // same as the first
+      const list = Prisma.raw(`typo_${name}`);
+      const column = (i: number) => Prisma.raw(`w${i + 1}`);
+      // One row with an array per word: each array is computed once, and only if the tier runs.
+      const wordList = Prisma.sql`${list} AS MATERIALIZED (SELECT ${Prisma.join(
+        words.map((w, i) => Prisma.sql`${nameWordsNear(w, edits(w))} AS ${column(i)}`),
+        ", ",
+      )})`;
+      const near = (i: number) => Prisma.sql`(SELECT ${column(i)} FROM ${list})`;
+      const familyBoost = boostWords.length
+        ? (alias: string) =>
+            Prisma.join(
+              boostWords.map((w) => Prisma.sql`carelane_name_words(${Prisma.raw(alias)}.family_search) && ${near(words.indexOf(w))}`),
+              " OR ",
+            )
+        : undefined;
+      const byWords = all([...words.map((_, i) => Prisma.sql`carelane_name_words(p.name_search) && ${near(i)}`), ...shortFilters]);
+      if (name === "first" && tokens.length === 1 && words.length === 1) {
+        // One misspelt word typed alone, most often a family name ("smtih"): first the patients
+        // whose family name is one of its candidates, off the family-name btree and stopping at
+        // the page (~1 ms), since the GIN lookup below reads every patient holding any candidate
+        // word (8.8k Smiths: ~9 ms, and scoring 500 of them ~7 ms). The GIN tier then fills a
+        // page this left short (given names, longer family names).
+        tiers.push({ where: Prisma.sql`p.family_search = ANY (${near(0)}::text[])`, order: "lookup", runs: "typo", with: [wordList], familyBoost });
+        tiers.push({ where: byWords, order: "score", runs: "typo", familyBoost });
+      } else if (name === "first") {
+        tiers.push({ where: byWords, order: "score", runs: "typo", with: [wordList], familyBoost });
+      } else {
+        // Its own statement, run when everything above found nobody (BuiltSearch.fallback).
+        fallbackTiers.push({ where: byWords, order: "score", with: [wordList], familyBoost });
+      }
+    }
   }
 
   // Relevance needs only the rows up to this page; the other orders re-sort the best matches.
   const need = input.sort === "relevance" ? input.offset + input.limit : Math.max(CANDIDATE_CAP, input.offset + input.limit);
   const cap = Math.max(CANDIDATE_CAP, need);
   const base = baseConditions(clinicId, input);
-  const cte = (i: number) => Prisma.raw(`t${i + 1}`);
-  const countOf = (i: number) => Prisma.sql`(SELECT count(*) FROM ${cte(i)})`;
-  const foundBefore = (i: number) => Prisma.join(tiers.slice(0, i).map((_, j) => countOf(j)), " + ");
+  const columns = Prisma.sql`"id", "mrn", "givenName", "familyName", "preferredName", "dateOfBirth", "sex", "status", "phoneMobile", family_search, name_sort, date_of_birth, score, tier, rank`;
 
-  const cteOf = (tier: Tier, i: number) => {
-    const gates: Prisma.Sql[] = [];
-    if (i > 0) {
-      // No vars in it, so PostgreSQL evaluates it once as a one-time filter: a tier that is not
-      // needed never touches an index.
-      gates.push(tier.runs === "empty" ? Prisma.sql`${foundBefore(i)} = 0` : Prisma.sql`${foundBefore(i)} < ${need}::int`);
-      for (let j = 0; j < i; j++) gates.push(Prisma.sql`p.id NOT IN (SELECT x.pid FROM ${cte(j)} x)`);
-    }
-    if (tier.typo) {
-      // Also a one-time filter, so it runs before the index scan; is_local => true ends the setting
-      // with this statement's implicit transaction, so the pooled connection is left as it was.
-      gates.push(Prisma.sql`(SELECT set_config('pg_trgm.word_similarity_threshold', ${Prisma.raw(`'${TYPO_WORD_SIMILARITY}'`)}, true)) IS NOT NULL`);
-    }
-    const where = all([...gates, base, tier.where]);
-    if (tier.order === "index") {
-      return Prisma.sql`${cte(i)} AS MATERIALIZED (
-        SELECT s.*, ${Prisma.raw(String(i + 1))} AS tier, row_number() OVER () AS rank FROM (
-          SELECT p.id AS pid, ${OUTPUT_COLUMNS}, ${score("p")} AS score
-            FROM patient p
-           WHERE ${where}
-           ORDER BY p.family_search USING ~<~
-           LIMIT ${need}::int
-        ) s
-      )`;
-    }
-    return Prisma.sql`${cte(i)} AS MATERIALIZED (
-      SELECT s.*, ${Prisma.raw(String(i + 1))} AS tier,
-             row_number() OVER (ORDER BY s.score DESC, s.closeness DESC, s.family_search, s.given_sort, s.mrn) AS rank FROM (
-        SELECT c.*, ${score("c")} AS score, similarity(c.name_search, ${folded}) AS closeness FROM (
-          SELECT p.id AS pid, p.name_search, ${OUTPUT_COLUMNS}
-            FROM patient p
-           WHERE ${where}
-           LIMIT ${cap}::int
-        ) c
-      ) s
-    )`;
+  /** One statement answering from `tiers`, each a CTE gated on the ones before it. */
+  const compose = (tiers: Tier[]) => {
+    const cte = (i: number) => Prisma.raw(`t${i + 1}`);
+    const countOf = (i: number) => Prisma.sql`(SELECT count(*) FROM ${cte(i)})`;
+    const sumOf = (indexes: number[]) => (indexes.length ? Prisma.join(indexes.map(countOf), " + ") : Prisma.sql`0`);
+    const foundBefore = (i: number) => sumOf(tiers.slice(0, i).map((_, j) => j));
+    const exactBefore = (i: number) => sumOf(tiers.slice(0, i).flatMap((t, j) => (t.runs === "typo" || t.runs === "empty" ? [] : [j])));
+
+    const cteOf = (tier: Tier, i: number) => {
+      const gates: Prisma.Sql[] = [];
+      if (i > 0) {
+        // No vars in it, so PostgreSQL evaluates it once as a one-time filter: a tier that is not
+        // needed never touches an index, nor computes its word lists.
+        if (tier.runs === "empty") gates.push(Prisma.sql`${foundBefore(i)} = 0`);
+        else if (tier.runs === "typo") gates.push(Prisma.sql`${exactBefore(i)} = 0 AND ${foundBefore(i)} < ${need}::int`);
+        else gates.push(Prisma.sql`${foundBefore(i)} < ${need}::int`);
+        for (let j = 0; j < i; j++) gates.push(Prisma.sql`p.id NOT IN (SELECT x.pid FROM ${cte(j)} x)`);
+      }
+      if (tier.gate) gates.push(tier.gate);
+      const where = all([...gates, base, tier.where]);
+      const body =
+        tier.order !== "score"
+          ? // The incremental sort on mrn only breaks ties between identical names.
+            Prisma.sql`SELECT s.*, ${Prisma.raw(String(i + 1))} AS tier, row_number() OVER () AS rank FROM (
+            SELECT p.id AS pid, ${OUTPUT_COLUMNS}, ${score("p", tier.familyBoost)} AS score
+              FROM patient p
+             WHERE ${where}
+             ${tier.order === "index" ? Prisma.sql`ORDER BY p.family_search USING ~<~, p.name_search USING ~<~, p.mrn` : Prisma.empty}
+             LIMIT ${need}::int
+          ) s`
+          : Prisma.sql`SELECT s.*, ${Prisma.raw(String(i + 1))} AS tier,
+               row_number() OVER (ORDER BY s.score DESC, s.closeness DESC, s.family_search, s.name_sort, s.mrn) AS rank FROM (
+          SELECT c.*, ${score("c", tier.familyBoost, Prisma.sql`c.closeness`)} AS score FROM (
+            SELECT p.id AS pid, p.name_search, ${OUTPUT_COLUMNS}, similarity(p.name_search, ${folded}) AS closeness
+              FROM patient p
+             WHERE ${where}
+             LIMIT ${cap}::int
+          ) c
+        ) s`;
+      return Prisma.join([...(tier.with ?? []), Prisma.sql`${cte(i)} AS MATERIALIZED (${body})`], ", ");
+    };
+
+    // Every match was counted only if each tier that ran finished (an index or lookup tier stopped
+    // short of `need`, a scored tier short of the cap) and no tier was skipped for lack of room. A
+    // typo tier skipped because exact matches exist is not a miss: those are the matches.
+    const complete = tiers.map((tier, i) => Prisma.sql`${countOf(i)} < ${tier.order === "score" ? cap : need}::int`);
+    tiers.forEach((tier, i) => {
+      if (i === 0 || tier.runs === "empty") return;
+      complete.push(tier.runs === "typo" ? Prisma.sql`(${exactBefore(i)} > 0 OR ${foundBefore(i)} < ${need}::int)` : Prisma.sql`${foundBefore(i)} < ${need}::int`);
+    });
+    const total = Prisma.sql`CASE WHEN ${all(complete)} THEN ${foundBefore(tiers.length)} END`;
+    const ranked = Prisma.join(tiers.map((_, i) => Prisma.sql`SELECT ${columns} FROM ${cte(i)}`), " UNION ALL ");
+    const sql = Prisma.sql`WITH ${Prisma.join(tiers.map(cteOf), ", ")} ${page(ranked, total, input)}`;
+    // The first tier alone, saying whether it filled the page (for BuiltSearch.fast).
+    const first = Prisma.sql`WITH ${cteOf(tiers[0]!, 0)}
+      ${page(Prisma.sql`SELECT ${columns} FROM t1`, Prisma.sql`NULL::bigint`, input, Prisma.sql`${countOf(0)} >= ${need}::int`)}`;
+    return { sql, first };
   };
-  const ctes = tiers.map(cteOf);
 
-  // Every match was counted only if each tier that ran finished (an index tier stopped short of
-  // `need`, a scored tier short of the cap) and no "fill" tier was skipped for lack of room. A
-  // typo tier skipped because exact matches exist is not a miss: those are the matches.
-  const complete = tiers.map((tier, i) => Prisma.sql`${countOf(i)} < ${tier.order === "index" ? need : cap}::int`);
-  tiers.forEach((tier, i) => {
-    if (i > 0 && tier.runs !== "empty") complete.push(Prisma.sql`${foundBefore(i)} < ${need}::int`);
-  });
-  const total = Prisma.sql`CASE WHEN ${all(complete)} THEN ${foundBefore(tiers.length)} END`;
-  const columns = Prisma.sql`"id", "mrn", "givenName", "familyName", "preferredName", "dateOfBirth", "sex", "status", "phoneMobile", family_search, given_sort, date_of_birth, score, tier, rank`;
-  const ranked = Prisma.join(tiers.map((_, i) => Prisma.sql`SELECT ${columns} FROM ${cte(i)}`), " UNION ALL ");
-  const sql = Prisma.sql`WITH ${Prisma.join(ctes, ", ")} ${page(ranked, total, input)}`;
-  if (tiers[0]?.order !== "index" || tiers.length === 1) return { sql };
+  const main = compose(tiers);
+  const fallback = fallbackTiers.length ? compose(fallbackTiers).sql : undefined;
   // Tier A alone. When it fills the page the full statement would skip every other tier, so
   // both give the same rows (and a null total).
-  const fast = Prisma.sql`WITH ${cteOf(tiers[0], 0)}
-    ${page(Prisma.sql`SELECT ${columns} FROM t1`, Prisma.sql`NULL::bigint`, input, Prisma.sql`${countOf(0)} >= ${need}::int`)}`;
-  return { sql, fast };
+  const fast = tiers[0]?.order === "index" && tiers.length > 1 ? main.first : undefined;
+  return { sql: main.sql, fast, fallback };
 }
 
 export function buildSearch(clinicId: string, input: ParsedSearchInput, today: Date = new Date()): BuiltSearch {
@@ -453,7 +572,7 @@ export function buildSearch(clinicId: string, input: ParsedSearchInput, today: D
     case "phone": {
       const d = query.digits;
       // 10 digits: equality on the indexed digit columns. 7 digits: the last 7 of either number,
-      // which no index serves yet (see docs/performance.md for the proposed expression index).
+      // on the right(..., 7) expression indexes (patient_search_words migration).
       const [mobile, home] =
         d.length === 10
           ? [Prisma.sql`p.phone_mobile_digits = ${d}`, Prisma.sql`p.phone_home_digits = ${d}`]
@@ -507,5 +626,8 @@ export async function runBuiltSearch(built: BuiltSearch, query: (sql: Prisma.Sql
     const rows = await query(built.fast);
     if (rows[0]?.filled) return rows;
   }
-  return query(built.sql);
+  const rows = await query(built.sql);
+  // total is 0 only when every tier ran to the end and found nobody (a page past the end has its total)
+  if (built.fallback && rows[0] && rows[0].total !== null && Number(rows[0].total) === 0) return query(built.fallback);
+  return rows;
 }
