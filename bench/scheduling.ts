@@ -13,12 +13,11 @@
  *     exactly one success. Then N non-conflicting bookings over HTTP at concurrency C, against the
  *     same writes straight through `pg` (floor) and a naive check-then-insert without the
  *     exclusion constraint (which also runs the 200-way race, to show what the constraint buys).
- *  3. Reminders. 100,000 appointments and 100,000 reminders due now (bulk SQL); enqueue through
- *     `enqueueReminders` in chunks against raw BullMQ addBulk on a throwaway queue; delivery by the
- *     real workers (child `jobs/worker.ts` processes, or in-process) to the outbox transport until
- *     every reminder is SENT or --deliver-seconds pass; then the delivered reminders enqueued again
- *     (completed jobs removed first, so every job really runs again), drained: one outbox row each.
- *     Last, a what-if: the batched set-based delivery prototype in bench/lib/batched-reminders.ts.
+ *  3. Reminders. 100,000 appointments, then 100,000 reminders due now scheduled (their rows, one
+ *     INSERT … SELECT: scheduling a reminder is writing its row); delivery by the real workers
+ *     (child `jobs/worker.ts` processes, or in-process; the batched sweep job) to the outbox
+ *     transport until every reminder is SENT or --deliver-seconds pass; then every delivered
+ *     reminder SCHEDULED again with the same generation and swept again: one outbox row each.
  *
  * Data goes to its own database, BENCH_SCHED_DATABASE_URL (default carelane_bench_sched), dropped,
  * created and migrated with scripts/db/engine.ts on every run; Redis keys use REDIS_PREFIX
@@ -26,9 +25,8 @@
  *
  * Options: --sections board,booking,reminders --sockets 200 --checkins 100 --warmup 10
  *          --contenders 200 --bookings 1000 --concurrency 12 --receptionists 8 --board-users 4
- *          --reminders 100000 --chunk 5000 --workers 2 (child worker processes; 0 = in-process)
- *          --deliver-seconds 45 (time given to the workers; all N when they are fast enough)
- *          --what-if 20000 (reminders for the batched-delivery prototype; 0 = skip)
+ *          --reminders 100000 --workers 2 (child worker processes; 0 = in-process)
+ *          --deliver-seconds 300 (time given to the workers; all N when they are fast enough)
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -39,7 +37,6 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Emitter } from "@socket.io/redis-emitter";
 import { createAdapter } from "@socket.io/redis-adapter";
-import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { Server as SocketServer } from "socket.io";
@@ -89,11 +86,9 @@ function options() {
       receptionists: { type: "string", default: "8" },
       "board-users": { type: "string", default: "4" },
       reminders: { type: "string", default: "100000" },
-      chunk: { type: "string", default: "5000" },
       workers: { type: "string", default: "2" },
       "naive-gap": { type: "string", default: "5" },
-      "deliver-seconds": { type: "string", default: "45" },
-      "what-if": { type: "string", default: "20000" },
+      "deliver-seconds": { type: "string", default: "300" },
     },
   });
   const int = (name: keyof typeof values, min: number) => {
@@ -114,11 +109,9 @@ function options() {
     receptionists: int("receptionists", 2),
     boardUsers: int("board-users", 1),
     reminders: int("reminders", 1),
-    chunk: int("chunk", 1),
     workers: int("workers", 0),
     naiveGap: int("naive-gap", 0),
     deliverSeconds: int("deliver-seconds", 1),
-    whatIf: int("what-if", 0),
   };
 }
 
@@ -251,8 +244,7 @@ async function main(): Promise<number> {
   const { redis } = await import("../server/redis.ts");
   const { createClinic, npiFor, middayZone } = await import("../tests/factories/index.ts");
   const { localToUtc, todayIn, addDays } = await import("../server/modules/scheduling/time.ts");
-  const { enqueueReminders } = await import("../server/modules/scheduling/reminders.ts");
-  const { getQueue, closeQueues, DEFAULT_JOB_OPTIONS } = await import("../jobs/client.ts");
+  const { getQueue, closeQueues } = await import("../jobs/client.ts");
   const { QUEUES } = await import("../jobs/define.ts");
   const { closePublisher } = await import("../server/realtime/publish.ts");
 
@@ -755,7 +747,7 @@ async function main(): Promise<number> {
     const notes = [
       `Contention: ${opts.contenders} different patients, ${opts.receptionists} receptionists signed in (half on each web process), all requests in flight at once.${otherStatuses.length ? ` Other answers: ${otherStatuses.join("; ")}` : ""}${serverErrorKinds.length ? ` 5xx causes in the web process logs: ${serverErrorKinds.join(" | ")}` : ""}`,
       `The naive race: SELECT for an overlap, ${opts.naiveGap} ms of other work (--naive-gap; ours spends more than that between its reads and its insert), INSERT, on ${Math.max(opts.concurrency, 16)} pg connections, against a copy of the table without \`appointment_no_double_booking\`: ${naiveSlotRows} rows for one slot.`,
-      `Throughput: ${providerCount} providers 08:00–18:00 every day, slots in turn from tomorrow; ${warmup} warm-up bookings first. Ours includes session check, availability, reminders planned (4 per booking) and enqueued, audit, event; the floor writes the same rows without the reads.`,
+      `Throughput: ${providerCount} providers 08:00–18:00 every day, slots in turn from tomorrow; ${warmup} warm-up bookings first. Ours includes session check, the booking's reads (one statement), its write (appointment, transition, 4 reminders, audit: one statement), the event; the floor writes the same rows without the reads.`,
       ...(errorSamples.length ? [`Errors: ${errorSamples.join("; ")}`] : []),
       `Load average before/after: ${loadBefore[0]}/${loadAfter[0]}.`,
     ];
@@ -785,7 +777,7 @@ async function main(): Promise<number> {
     const N = opts.reminders;
     const perDay = 20;
     const providerCount = 50;
-    log(`reminders: inserting ${int(N)} appointments (${providerCount} providers) and ${int(N)} reminders due now`);
+    log(`reminders: inserting ${int(N)} appointments (${providerCount} providers)`);
     let t = now();
     const providers = await insertProviders(providerCount, bookingLocation.id, "remindprov");
     const patients = await insertPatients(Math.min(10_000, N));
@@ -797,80 +789,31 @@ async function main(): Promise<number> {
               LATERAL (SELECT date_trunc('day', now()) + make_interval(days => 30 + (g / $6::int) / ${perDay}, mins => 480 + ((g / $6::int) % ${perDay}) * 30) AS s) x`,
       [clinicId, patients, providers, bookingLocation.id, typeId, providerCount, actorId, N],
     );
-    // One due time for all of them, a minute ago: it also tells these reminders apart from the
-    // (future) ones section 2 planned, through the (status, due_at) index.
+    const appointmentSeconds = (now() - t) / 1000;
+    // Scheduling a reminder is writing its row (a booking does it in its own statement); there is
+    // no queue to fill. One due time for all of them, a minute ago: it also tells these reminders
+    // apart from the (future) ones section 2's bookings wrote, through the (status, due_at) index.
     const dueMark = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000 + 123);
-    await pool.query(
+    log(`reminders: scheduling ${int(N)} reminders due now (one INSERT … SELECT)`);
+    const stopScheduleCpu = await measureCpu(cpuGroups({}));
+    t = now();
+    const { rowCount: scheduled } = await pool.query(
       `INSERT INTO reminder (id, appointment_id, channel, offset_minutes, due_at)
        SELECT gen_random_uuid(), a.id, CASE WHEN row_number() OVER (ORDER BY a.starts_at, a.id) % 2 = 0 THEN 'EMAIL' ELSE 'SMS' END::"ReminderChannel", 1440, $2
          FROM appointment a WHERE a.provider_id = ANY($1::uuid[])`,
       [providers, dueMark],
     );
+    const scheduleSeconds = (now() - t) / 1000;
+    const scheduleCpu = await stopScheduleCpu();
+    if (scheduled !== N) throw new Error(`expected ${N} reminders, wrote ${scheduled}`);
     await pool.query(`ANALYZE appointment; ANALYZE reminder; ANALYZE patient; ANALYZE outbox_message`);
-    const insertSeconds = (now() - t) / 1000;
-    const { rows: reminderRows } = await pool.query<{ id: string; generation: number; due_at: Date }>(
-      `SELECT r.id, r.generation, r.due_at FROM reminder r WHERE r.due_at = $1 ORDER BY r.id`,
-      [dueMark],
-    );
-    const jobs = reminderRows.map((r) => ({ id: r.id, generation: r.generation, dueAt: r.due_at }));
-    if (jobs.length !== N) throw new Error(`expected ${N} reminders, found ${jobs.length}`);
-    const chunks: (typeof jobs)[] = [];
-    for (let i = 0; i < jobs.length; i += opts.chunk) chunks.push(jobs.slice(i, i + opts.chunk));
-    log(`reminders: rows in ${insertSeconds.toFixed(1)} s; enqueueing in ${chunks.length} chunks of ${opts.chunk}`);
-
-    const queue = getQueue("scheduling");
-    // Start from an empty queue (section 2's bookings left delayed reminder jobs in it).
-    await queue.obliterate({ force: true });
-    const queued = async () => {
-      const c = await queue.getJobCounts("waiting", "paused", "prioritized", "delayed", "active");
-      return (c.waiting ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) + (c.active ?? 0);
-    };
-
-    // --- raw floor: BullMQ addBulk of the same jobs (same options) on a throwaway queue
-    const rawConnection = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
-    const raw = new Queue("bench-raw-floor", { connection: rawConnection, prefix: `${REDIS_PREFIX}:bull` });
-    onCleanup("raw floor queue", async () => {
-      await raw.obliterate({ force: true }).catch(() => undefined);
-      await raw.close();
-      rawConnection.disconnect();
-    });
-    await raw.obliterate({ force: true });
-    t = now();
-    for (const chunk of chunks) {
-      await raw.addBulk(
-        chunk.map((r) => ({
-          name: "scheduling.send-reminder",
-          data: { reminderId: r.id, generation: r.generation },
-          opts: { ...DEFAULT_JOB_OPTIONS, delay: Math.max(0, r.dueAt.getTime() - Date.now()), jobId: `reminder.${r.id}.${r.generation}`, attempts: 5 },
-        })),
-      );
-    }
-    const rawSeconds = (now() - t) / 1000;
-    const rawCount = await raw.count();
-    await raw.obliterate({ force: true });
-
-    // --- ours: enqueueReminders (zod-validated payloads, deterministic ids, addBulk) per chunk
-    const chunkMs: number[] = [];
-    const stopEnqueueCpu = await measureCpu(cpuGroups({}));
-    t = now();
-    for (const chunk of chunks) {
-      const c = now();
-      await enqueueReminders(chunk);
-      chunkMs.push(now() - c);
-    }
-    const enqueueCallSeconds = (now() - t) / 1000;
-    // enqueueReminders gives up waiting after 2 s per call (and lets the addBulk finish in the
-    // background), so the clock stops only when every job is in Redis.
-    while ((await queued()) < N && now() - t < 60_000) await sleep(20);
-    const enqueueSeconds = (now() - t) / 1000;
-    const enqueueCpu = await stopEnqueueCpu();
-    const enqueued = await queued();
-    log(`reminders: raw addBulk ${rawSeconds.toFixed(2)} s, enqueueReminders ${enqueueSeconds.toFixed(2)} s (${int(enqueued)} jobs waiting)`);
 
     // --- delivery: the real workers, started with the queue paused so the clock starts when all are ready
+    const queue = getQueue("scheduling");
+    await queue.obliterate({ force: true });
     await queue.pause();
     let stopWorkers: () => Promise<unknown>;
-    const workerLabel = opts.workers === 0 ? "in-process startWorkers() (concurrency 8)" : `${opts.workers} worker process${opts.workers > 1 ? "es" : ""} (jobs/worker.ts, concurrency 8 each)`;
+    const workerLabel = opts.workers === 0 ? "in-process startWorkers()" : `${opts.workers} worker process${opts.workers > 1 ? "es" : ""} (jobs/worker.ts)`;
     if (opts.workers === 0) {
       const { startWorkers } = await import("../jobs/worker.ts");
       const close = await startWorkers();
@@ -880,7 +823,7 @@ async function main(): Promise<number> {
         Array.from({ length: opts.workers }, (_, i) => startChild(`worker ${i + 1}`, "jobs/worker.ts", { ...CHILD_ENV, LOG_LEVEL: "info" }, "workers started")),
       );
       children.push(...workers);
-      stopWorkers = () => Promise.all(workers.map((w) => w.stop(30_000)));
+      stopWorkers = () => Promise.all(workers.map((w) => w.stop(90_000)));
     }
     onCleanup("workers", () => stopWorkers());
     const status = async () => {
@@ -893,68 +836,34 @@ async function main(): Promise<number> {
       const r = rows[0]!;
       return { scheduled: Number(r.scheduled), sent: Number(r.sent), skipped: Number(r.skipped) };
     };
-    log(`reminders: delivering with ${workerLabel}`);
-    const timeline: { s: number; sent: number }[] = [];
     const workerPids = () => (opts.workers === 0 ? [] : childPids());
-    const stopDeliveryCpu = await measureCpu(cpuGroups({ workers: workerPids }));
-    await queue.resume();
-    t = now();
-    let state = await status();
-    while (state.scheduled > 0 && now() - t < opts.deliverSeconds * 1000) {
-      await sleep(500);
-      state = await status();
-      timeline.push({ s: Number(((now() - t) / 1000).toFixed(2)), sent: state.sent + state.skipped });
-    }
-    const deliverSeconds = (now() - t) / 1000;
-    const deliveryCpu = await stopDeliveryCpu();
-    const delivered = state.sent;
-    const allSent = state.scheduled === 0;
-    // Steady rate: between 10% and 90% delivered (start-up and the tail left out).
-    const at = (fraction: number) => timeline.find((p) => p.sent >= fraction * N);
-    const p10 = at(0.1);
-    const p90 = at(0.9);
-    const mid = timeline.find((p) => p.s >= timeline.at(-1)!.s / 2);
-    const end = timeline.at(-1);
-    const steadyRate =
-      p10 && p90 && p90.s > p10.s
-        ? (p90.sent - p10.sent) / (p90.s - p10.s)
-        : mid && end && end.s > mid.s
-          ? (end.sent - mid.sent) / (end.s - mid.s) // stopped early: the second half, past the workers' warm-up
-          : Number.NaN;
-    const failed = (await queue.getJobCounts("failed")).failed ?? 0;
-    log(`reminders: ${int(delivered)} delivered in ${deliverSeconds.toFixed(1)} s${allSent ? "" : ` (stopped after ${opts.deliverSeconds} s)`}; ${failed} failed jobs`);
-
-    // Stop delivering: pause and let running jobs finish, then empty the queue. Reminders not
-    // delivered in the time given lose their jobs and stay SCHEDULED (the next run drops this
-    // database). Completed jobs go too: BullMQ would ignore a re-enqueue of an id it still holds,
-    // and here every delivered reminder's job must run again for real, so that only the database
-    // stands between it and a second message.
-    await queue.pause();
-    while (((await queue.getJobCounts("active")).active ?? 0) > 0) await sleep(100);
-    await queue.obliterate({ force: true });
-    await queue.pause();
-    const { rows: deliveredRows } = await pool.query<{ id: string; generation: number; due_at: Date }>(
-      `SELECT id, generation, due_at FROM reminder WHERE status = 'SENT' AND due_at = $1 ORDER BY id`,
-      [dueMark],
-    );
-    const again = deliveredRows.map((r) => ({ id: r.id, generation: r.generation, dueAt: r.due_at }));
-    const waitingJobs = async () => {
-      const c = await queue.getJobCounts("waiting", "paused", "prioritized");
-      return (c.waiting ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0);
+    /** Resume the queue (the sweep runs on its 5-second schedule) and follow the table until nothing is SCHEDULED. */
+    const deliverRun = async (label: string) => {
+      log(`reminders: ${label} with ${workerLabel}`);
+      const timeline: { s: number; sent: number }[] = [];
+      const stopCpu = await measureCpu(cpuGroups({ workers: workerPids }));
+      await queue.resume();
+      const started = now();
+      let state = await status();
+      while (state.scheduled > 0 && now() - started < opts.deliverSeconds * 1000) {
+        await sleep(250);
+        state = await status();
+        timeline.push({ s: Number(((now() - started) / 1000).toFixed(2)), sent: state.sent + state.skipped });
+      }
+      const seconds = (now() - started) / 1000;
+      const cpuMs = await stopCpu();
+      await queue.pause();
+      // Steady rate: between 10% and 90% handled (the first tick and the tail left out).
+      const at = (fraction: number) => timeline.find((p) => p.sent >= fraction * N);
+      const p10 = at(0.1);
+      const p90 = at(0.9);
+      const steady = p10 && p90 && p90.s > p10.s ? (p90.sent - p10.sent) / (p90.s - p10.s) : Number.NaN;
+      const firstAt = timeline.find((p) => p.sent > 0)?.s ?? Number.NaN;
+      return { handled: state.sent + state.skipped, sent: state.sent, allDone: state.scheduled === 0, seconds, perSecond: (state.sent + state.skipped) / seconds, steady, firstAt, cpuMs, timeline };
     };
-    t = now();
-    for (let i = 0; i < again.length; i += opts.chunk) await enqueueReminders(again.slice(i, i + opts.chunk));
-    const reenqueueSeconds = (now() - t) / 1000;
-    await sleep(200);
-    const newJobs = await waitingJobs();
-    await queue.resume();
-    t = now();
-    while ((await waitingJobs()) + ((await queue.getJobCounts("active")).active ?? 0) > 0 && now() - t < Math.max(60, opts.deliverSeconds) * 1000) await sleep(250);
-    const drainSeconds = (now() - t) / 1000;
-    await stopWorkers();
-    const workersCleanup = cleanups.findIndex((c) => c.name === "workers");
-    if (workersCleanup >= 0) cleanups.splice(workersCleanup, 1);
-    const after = await status();
+    const delivery = await deliverRun("delivering");
+    log(`reminders: ${int(delivery.sent)} delivered in ${delivery.seconds.toFixed(1)} s${delivery.allDone ? "" : ` (stopped after ${opts.deliverSeconds} s)`}`);
+
     const outboxCheck = async () => {
       const { rows } = await pool.query<{ rows: string; duplicated: string }>(
         `SELECT count(*) AS rows,
@@ -965,109 +874,73 @@ async function main(): Promise<number> {
       );
       return { rows: Number(rows[0]!.rows), duplicated: Number(rows[0]!.duplicated) };
     };
-    const { rows: outbox, duplicated: duplicates } = await outboxCheck();
-    const failedAfter = (await queue.getJobCounts("failed")).failed ?? 0;
-    const failedReasons = [...new Set((await queue.getFailed(0, 50)).map((job) => `${job.name} (${String(job.id).replace(/[0-9a-f-]{36}/, "<id>")}): ${String(job.failedReason).replace(/\s+/g, " ").slice(0, 140)}`))].slice(0, 3);
-    // The reconciler (every minute) may have enqueued some of the undelivered reminders meanwhile:
-    // the check is one outbox row per SENT reminder, and N of them when all were delivered.
-    const noDuplicates = duplicates === 0 && outbox === after.sent && (!allSent || outbox === N);
-    log(`reminders: re-enqueued ${int(again.length)} (${int(newJobs)} new jobs), drained in ${drainSeconds.toFixed(1)} s; outbox ${int(outbox)} rows for ${int(after.sent)} SENT, ${duplicates} duplicated`);
 
-    // --- what-if: the batched, set-based delivery prototype (bench/lib/batched-reminders.ts)
-    const { deliverAll, deliverEach } = await import("./lib/batched-reminders.ts");
-    const whatIfCount = Math.min(opts.whatIf, N);
-    type WhatIf = { label: string; count: number; seconds: number; perSecond: number; cpuMs: Record<string, number>; duplicates: number };
-    const whatIfs: WhatIf[] = [];
-    // The same prototype one reminder per transaction (8 loops, like a worker's concurrency): a
-    // leaner per-reminder job (4 round trips instead of 13, no BullMQ), to separate the two effects.
-    const singleCount = Math.min(Math.ceil(whatIfCount / 10), 2_000);
-    if (whatIfCount > 0) {
-      // Undelivered reminders first; if there are too few, send some again as a new generation (what a reschedule does).
-      const missing = whatIfCount + singleCount - after.scheduled;
-      if (missing > 0) {
-        await pool.query(
-          `UPDATE reminder SET status = 'SCHEDULED', generation = generation + 1, sent_at = NULL
-            WHERE id IN (SELECT id FROM reminder WHERE status = 'SENT' AND due_at = $1 ORDER BY id LIMIT $2)`,
-          [dueMark, missing],
-        );
-      }
-      const runWhatIf = async (label: string, limit: number, deliver: () => Promise<number>) => {
-        log(`reminders: what-if, ${label}, ${int(limit)} reminders`);
-        const stopWhatIfCpu = await measureCpu(cpuGroups({}));
-        const started = now();
-        const handled = await deliver();
-        const seconds = (now() - started) / 1000;
-        whatIfs.push({ label, count: handled, seconds, perSecond: handled / seconds, cpuMs: await stopWhatIfCpu(), duplicates: (await outboxCheck()).duplicated });
-      };
-      await runWhatIf("batched set-based delivery (prototype, 500 per transaction, 2 loops)", whatIfCount, () =>
-        deliverAll(pool, { batch: 500, loops: 2, limit: whatIfCount, dueAt: dueMark }),
-      );
-      const { rows: singles } = await pool.query<{ id: string; generation: number }>(
-        `SELECT id, generation FROM reminder WHERE status = 'SCHEDULED' AND due_at = $1 ORDER BY id LIMIT $2`,
-        [dueMark, singleCount],
-      );
-      await runWhatIf("same statements, 1 reminder per transaction by id, 8 at a time (a lean per-reminder job, no BullMQ)", singles.length, () => deliverEach(pool, singles, 8));
-    }
-    const whatIf = whatIfs[0];
+    // --- re-run: every delivered reminder back to SCHEDULED, same generation, as if its SENT
+    // state had been lost after its message was written (a crash cannot do that, the batch is one
+    // transaction; a bug could). The workers sweep them all again: only the outbox key stands
+    // between each one and a second message.
+    const { rowCount: reset } = await pool.query(`UPDATE reminder SET status = 'SCHEDULED', sent_at = NULL WHERE status = 'SENT' AND due_at = $1`, [dueMark]);
+    const rerun = await deliverRun(`re-run over the ${int(reset ?? 0)} delivered reminders`);
+    await stopWorkers();
+    const workersCleanup = cleanups.findIndex((c) => c.name === "workers");
+    if (workersCleanup >= 0) cleanups.splice(workersCleanup, 1);
+    const after = await status();
+    const { rows: outbox, duplicated: duplicates } = await outboxCheck();
+    const failed = (await queue.getJobCounts("failed")).failed ?? 0;
+    const failedReasons = [...new Set((await queue.getFailed(0, 50)).map((job) => `${job.name}: ${String(job.failedReason).replace(/\s+/g, " ").slice(0, 140)}`))].slice(0, 3);
+    const noDuplicates = duplicates === 0 && outbox === after.sent;
+    log(`reminders: re-run handled ${int(rerun.handled)} in ${rerun.seconds.toFixed(1)} s; outbox ${int(outbox)} rows for ${int(after.sent)} SENT, ${duplicates} duplicated`);
     const loadAfter = load();
 
-    const enqueueRate = N / enqueueSeconds;
-    const deliverRate = delivered / deliverSeconds;
+    const ceiling = (cpu: Record<string, number>, units: number) => `2-core ceiling ${int((2000 * units) / cpuTotal(cpu))}/s`;
     const table = markdownTable(
-      ["step", "jobs", "seconds", "jobs/s", "CPU ms per job", "target", "met"],
+      ["step", "reminders", "seconds", "reminders/s", "CPU ms per reminder", "target", "met"],
       [
-        ["raw floor: BullMQ addBulk, throwaway queue", int(rawCount), rawSeconds.toFixed(2), int(rawCount / rawSeconds), "", "", ""],
-        [`ours: enqueueReminders, chunks of ${int(opts.chunk)}`, int(enqueued), enqueueSeconds.toFixed(2), int(enqueueRate), cpuText(enqueueCpu, enqueued), `${int(N)} in ≤ ${TARGETS.enqueueSeconds} s`, yes(enqueued === N && enqueueSeconds <= TARGETS.enqueueSeconds)],
+        [`schedule: reminder rows for ${int(N)} appointments, one INSERT … SELECT`, int(scheduled ?? 0), scheduleSeconds.toFixed(2), int(N / scheduleSeconds), cpuText(scheduleCpu, N), `${int(N)} in ≤ ${TARGETS.enqueueSeconds} s`, yes(scheduleSeconds <= TARGETS.enqueueSeconds)],
         [
-          `delivery to the outbox, ${workerLabel}${allSent ? "" : `, first ${opts.deliverSeconds} s`}`,
-          int(delivered),
-          deliverSeconds.toFixed(1),
-          `${int(deliverRate)}${Number.isFinite(steadyRate) ? ` (steady ${int(steadyRate)})` : ""}`,
-          `${cpuText(deliveryCpu, delivered)} (2-core ceiling ${int((2000 * delivered) / cpuTotal(deliveryCpu))}/s)`,
+          `deliver to the outbox: ${workerLabel}, batched sweep (500 per transaction)${delivery.allDone ? "" : `, first ${opts.deliverSeconds} s`}`,
+          int(delivery.sent),
+          delivery.seconds.toFixed(1),
+          `${int(delivery.perSecond)}${Number.isFinite(delivery.steady) ? ` (steady ${int(delivery.steady)})` : ""}`,
+          `${cpuText(delivery.cpuMs, delivery.handled)} (${ceiling(delivery.cpuMs, delivery.handled)})`,
           `≥ ${int(TARGETS.deliveredPerSecond)}/s`,
-          yes(allSent && deliverRate >= TARGETS.deliveredPerSecond),
+          yes(delivery.allDone && delivery.perSecond >= TARGETS.deliveredPerSecond),
         ],
-        [`re-enqueue of the ${int(again.length)} delivered reminders`, `${int(again.length)} (${int(newJobs)} new jobs)`, reenqueueSeconds.toFixed(2), int(again.length / reenqueueSeconds), "", "", ""],
-        ["… every one of them runs (and finds its reminder SENT)", int(newJobs), drainSeconds.toFixed(1), drainSeconds > 0 ? int(newJobs / drainSeconds) : "-", "", "", ""],
-        ["outbox rows / SENT reminders / reminders with > 1 row", `${int(outbox)} / ${int(after.sent)} / ${duplicates}`, "", "", "", allSent ? `${int(N)} / ${int(N)} / 0` : "equal / 0", yes(noDuplicates)],
-        ...whatIfs.map((w) => [
-          `what-if: ${w.label}`,
-          int(w.count),
-          w.seconds.toFixed(1),
-          int(w.perSecond),
-          `${cpuText(w.cpuMs, w.count)} (2-core ceiling ${int((2000 * w.count) / cpuTotal(w.cpuMs))}/s)`,
-          `≥ ${int(TARGETS.deliveredPerSecond)}/s`,
-          yes(w.perSecond >= TARGETS.deliveredPerSecond && w.duplicates === 0),
-        ]),
+        [
+          `re-run: the ${int(reset ?? 0)} delivered reminders SCHEDULED again (same generation), swept again`,
+          int(rerun.handled),
+          rerun.seconds.toFixed(1),
+          int(rerun.perSecond),
+          `${cpuText(rerun.cpuMs, Math.max(1, rerun.handled))}`,
+          "",
+          "",
+        ],
+        ["outbox rows / SENT reminders / reminders with > 1 row", `${int(outbox)} / ${int(after.sent)} / ${duplicates}`, "", "", "", delivery.allDone ? `${int(N)} / ${int(N)} / 0` : "equal / 0", yes(noDuplicates)],
       ],
     );
-    if (enqueued !== N || enqueueSeconds > TARGETS.enqueueSeconds) failures.push(`reminders: enqueue ${enqueueSeconds.toFixed(2)} s for ${enqueued}/${N}`);
-    if (!allSent || deliverRate < TARGETS.deliveredPerSecond) failures.push(`reminders: delivery ${int(deliverRate)}/s${allSent ? "" : ` (${int(delivered)} of ${int(N)} in ${opts.deliverSeconds} s)`}`);
+    if (scheduleSeconds > TARGETS.enqueueSeconds) failures.push(`reminders: scheduling ${scheduleSeconds.toFixed(2)} s for ${N}`);
+    if (!delivery.allDone || delivery.perSecond < TARGETS.deliveredPerSecond) {
+      failures.push(`reminders: delivery ${int(delivery.perSecond)}/s${delivery.allDone ? "" : ` (${int(delivery.sent)} of ${int(N)} in ${opts.deliverSeconds} s)`}`);
+    }
     if (!noDuplicates) failures.push(`reminders: ${outbox} outbox rows for ${after.sent} SENT, ${duplicates} duplicated`);
     const notes = [
-      `${int(N)} appointments over ${providerCount} providers (${int(Math.min(10_000, N))} patients with email and mobile) and one reminder each due now (half email with an .ics, half SMS), inserted with SQL in ${insertSeconds.toFixed(1)} s.`,
-      `enqueueReminders per chunk: p50 ${ms(summarize(chunkMs).p50, 0)} ms, max ${ms(summarize(chunkMs).max, 0)} ms (it stops waiting after 2,000 ms); the clock stops when all ${int(N)} jobs are in Redis.`,
-      `Delivery: the clock starts when the workers are ready (queue paused until then) and stops when no reminder is SCHEDULED${allSent ? "" : `, or after ${opts.deliverSeconds} s (--deliver-seconds): at ${int(deliverRate)}/s all ${int(N)} would take ${int(N / deliverRate / 60)} min; the rest were left SCHEDULED and their jobs removed`}. ${failed} failed jobs during delivery, ${failedAfter} in all${failedReasons.length ? ` (${failedReasons.join("; ")})` : ""}.`,
-      `Re-enqueue: the queue was emptied first (completed jobs included), so no re-enqueued job was dropped as a known id: every one ran, found its reminder SENT and sent nothing.`,
-      ...(whatIf
-        ? [
-            `What-if: bench/lib/batched-reminders.ts claims due reminders with one joined SELECT … FOR UPDATE SKIP LOCKED and writes their outbox rows and states with one statement, in one transaction (the same rows deliverReminder writes), run straight from the benchmark process; ${whatIfs.at(-1)!.duplicates} reminders with > 1 outbox row after both.`,
-          ]
-        : []),
+      `${int(N)} appointments over ${providerCount} providers (${int(Math.min(10_000, N))} patients with email and mobile, inserted in ${appointmentSeconds.toFixed(1)} s) and one reminder each due now (half email with an .ics, half SMS).`,
+      `Scheduling a reminder is writing its row: a booking writes its reminders in its own statement, and the sweep finds them by (status, due_at). No job per reminder, nothing in Redis.`,
+      `Delivery: the \`scheduling.deliver-reminders\` job (every 5 s, one sweep at a time per process, 2 batches in flight per sweep) claims up to 500 due reminders per transaction with FOR UPDATE SKIP LOCKED, renders them and writes outbox rows and states in one statement. The clock starts when the workers are ready (queue paused until then; the first sweep starts at the first tick, ${Number.isFinite(delivery.firstAt) ? `first reminders SENT after ${delivery.firstAt.toFixed(1)} s` : "none seen"}) and stops when no reminder is SCHEDULED${delivery.allDone ? "" : `, or after ${opts.deliverSeconds} s (--deliver-seconds)`}. ${failed} failed jobs${failedReasons.length ? ` (${failedReasons.join("; ")})` : ""}.`,
+      `Re-run: all ${int(reset ?? 0)} delivered reminders were put back to SCHEDULED with the same generation and swept again; each was claimed again and marked SENT, and the outbox's unique (reminder, generation) key turned every second message into nothing.`,
       `Load average before/after: ${loadBefore[0]}/${loadAfter[0]}.`,
     ];
     results.reminders = {
       reminders: N,
-      chunk: opts.chunk,
-      insertSeconds,
-      raw: { jobs: rawCount, seconds: rawSeconds, perSecond: rawCount / rawSeconds },
-      enqueue: { jobs: enqueued, seconds: enqueueSeconds, callSeconds: enqueueCallSeconds, perSecond: enqueueRate, chunkMs: summarize(chunkMs), cpuMs: enqueueCpu },
-      delivery: { workers: workerLabel, delivered, seconds: deliverSeconds, perSecond: deliverRate, steadyPerSecond: steadyRate, allSent, timeLimitSeconds: opts.deliverSeconds, failedJobs: failed, cpuMs: deliveryCpu, timeline },
-      reenqueue: { reminders: again.length, seconds: reenqueueSeconds, newJobs, drainSeconds, outboxRows: outbox, sent: after.sent, duplicates, failedJobs: failedAfter, failedReasons },
-      whatIf: whatIfs,
+      appointmentSeconds,
+      schedule: { reminders: scheduled, seconds: scheduleSeconds, perSecond: N / scheduleSeconds, cpuMs: scheduleCpu },
+      delivery: { workers: workerLabel, ...delivery, timeLimitSeconds: opts.deliverSeconds },
+      rerun: { reminders: reset, ...rerun, outboxRows: outbox, sent: after.sent, duplicates },
+      failedJobs: failed,
+      failedReasons,
       loadAverage: { before: loadBefore, after: loadAfter },
     };
-    tables.push({ title: "Reminders: enqueue, deliver, re-enqueue", table, notes });
+    tables.push({ title: "Reminders: schedule, deliver, re-run", table, notes });
     console.log(`\n${table}\n\n${notes.map((x) => `- ${x}`).join("\n")}\n`);
   }
 

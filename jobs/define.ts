@@ -6,7 +6,7 @@ export const QUEUES = ["access", "scheduling", "billing", "reports"] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface JobDefinition<S extends z.ZodType = z.ZodType, N extends string = string> {
-  /** Imperative `module.verb-object`, e.g. "scheduling.send-reminder". */
+  /** Imperative `module.verb-object`, e.g. "scheduling.deliver-reminders". */
   name: N;
   queue: QueueName;
   /** Ids only: payloads sit in Redis in clear text, so no PHI. */

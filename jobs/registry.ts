@@ -1,13 +1,11 @@
 import { expireIdleSessions } from "./access/expire-idle-sessions.ts";
-import { sendReminder } from "./scheduling/send-reminder.ts";
-import { reconcileReminders } from "./scheduling/reconcile-reminders.ts";
+import { deliverReminders } from "./scheduling/deliver-reminders.ts";
 import { markNoShowsJob } from "./scheduling/mark-no-shows.ts";
 
 /** Every background job. The worker runs exactly these; enqueue() accepts only these names. */
 export const JOBS = {
   [expireIdleSessions.name]: expireIdleSessions,
-  [sendReminder.name]: sendReminder,
-  [reconcileReminders.name]: reconcileReminders,
+  [deliverReminders.name]: deliverReminders,
   [markNoShowsJob.name]: markNoShowsJob,
 } as const;
 

@@ -23,6 +23,15 @@ async function run(job: Job) {
 
 /** Starts one BullMQ worker per queue and the schedules of repeating jobs. */
 export async function startWorkers() {
+  // Before any worker runs: a schedule whose job is no longer registered (renamed or retired, like
+  // the reminder reconciler that batched delivery replaced) would keep producing jobs that fail
+  // as unknown. Remove it.
+  for (const queue of QUEUES) {
+    for (const scheduler of await getQueue(queue).getJobSchedulers()) {
+      const definition = byName.get(scheduler.name);
+      if (!definition?.every) await getQueue(queue).removeJobScheduler(scheduler.key);
+    }
+  }
   const connection = createRedis("worker");
   const workers = QUEUES.map((queue) => {
     const worker = new Worker(queue, run, {
@@ -39,7 +48,11 @@ export async function startWorkers() {
   });
   for (const definition of byName.values()) {
     if (definition.every) {
-      await getQueue(definition.queue).upsertJobScheduler(definition.name, { every: definition.every }, { name: definition.name, data: {} });
+      await getQueue(definition.queue).upsertJobScheduler(
+        definition.name,
+        { every: definition.every },
+        { name: definition.name, data: {}, ...(definition.attempts ? { opts: { attempts: definition.attempts } } : {}) },
+      );
     }
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));

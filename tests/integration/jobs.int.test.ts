@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebServer, type WebServer } from "../../server/app.ts";
 import { db } from "../../server/db.ts";
 import { enqueue, closeQueues } from "../../jobs/client.ts";
-import { enqueueReminders } from "../../server/modules/scheduling/index.ts";
 import { createClinic, createPatient, createScheduling, DEMO_PASSWORD, type ClinicFixture } from "../factories/index.ts";
 import { connected, HttpClient, waitFor } from "../helpers/http.ts";
 import { startProcess, stopProcess } from "../helpers/processes.ts";
@@ -104,11 +103,11 @@ describe("reminder delivery under a worker crash", () => {
     await db.appointment.createMany({ data: appointments });
     const created = await db.appointment.findMany({ where: { providerId: setup.provider.id }, select: { id: true } });
     await db.reminder.createMany({ data: created.map((a) => ({ appointmentId: a.id, channel: "EMAIL" as const, offsetMinutes: 1440, dueAt: new Date() })) });
-    const reminders = await db.reminder.findMany({ where: { appointmentId: { in: created.map((a) => a.id) } }, select: { id: true, generation: true, dueAt: true } });
+    const reminders = await db.reminder.findMany({ where: { appointmentId: { in: created.map((a) => a.id) } }, select: { id: true } });
     const ids = reminders.map((r) => r.id);
-    await enqueueReminders(reminders);
 
-    const env = { WORKER_LOCK_MS: "3000" };
+    // Small batches, so that the kill lands in the middle of one of many.
+    const env = { WORKER_LOCK_MS: "3000", REMINDER_BATCH_SIZE: "50" };
     crashy = await startProcess("jobs/worker.ts", env, "workers started");
     await waitUntil(async () => (await sentCount(ids)) >= 50, 30_000);
     crashy.kill("SIGKILL"); // no graceful shutdown: jobs in flight are abandoned mid-batch

@@ -1,4 +1,4 @@
 // What other modules and jobs may use from scheduling.
 export { schedulingRouter } from "./router.ts";
-export { deliverReminder, enqueueReminders, scheduledReminders } from "./reminders.ts";
+export { deliverDueReminders } from "./reminders.ts";
 export { markNoShows } from "./service.ts";

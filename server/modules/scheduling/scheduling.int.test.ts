@@ -1,12 +1,11 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createWebServer } from "../../app.ts";
 import { db } from "../../db.ts";
 import { env } from "../../env.ts";
 import { HttpClient } from "../../../tests/helpers/http.ts";
-import { getQueue, closeQueues } from "../../../jobs/client.ts";
 import { callerFor, createClinic, createPatient, createScheduling, DEMO_PASSWORD, middayZone, type ClinicFixture } from "../../../tests/factories/index.ts";
-import { deliverReminder } from "./reminders.ts";
+import { deliverDueReminders } from "./reminders.ts";
 import { markNoShows } from "./service.ts";
 import { localParts } from "./time.ts";
 
@@ -18,7 +17,6 @@ beforeAll(async () => {
   fixture = await createClinic();
   setup = await createScheduling(fixture, { timeZone: middayZone() });
 });
-afterAll(() => closeQueues());
 
 /** The next slot start at least `minutesAhead` from now on the 15-minute grid. */
 function soon(minutesAhead = 60) {
@@ -52,7 +50,7 @@ describe("booking", () => {
     expect(after[0]!.start.getTime()).not.toBe(taken.start.getTime());
   });
 
-  it("books, writes reminders, enqueues their jobs with deterministic ids, and refuses a double booking with next free slots", async () => {
+  it("books, writes its reminders, and refuses a double booking with next free slots", async () => {
     const reception = await callerFor(fixture.users.RECEPTIONIST.id);
     const patient = await patientWithContacts();
     const start = soon(24 * 60 + 180); // tomorrow: both default reminders (24 h, 2 h) are in the future
@@ -60,14 +58,15 @@ describe("booking", () => {
     expect(appointment).toMatchObject({ status: "BOOKED", version: 1, outsideAvailability: false });
     const reminders = await db.reminder.findMany({ where: { appointmentId: appointment.id }, orderBy: [{ offsetMinutes: "desc" }, { channel: "asc" }] });
     expect(reminders.map((r) => `${r.channel}@${r.offsetMinutes}`)).toEqual(["EMAIL@1440", "SMS@1440", "EMAIL@120", "SMS@120"]);
-    const job = await getQueue("scheduling").getJob(`reminder.${reminders[0]!.id}.1`);
-    expect(job?.data).toEqual({ reminderId: reminders[0]!.id, generation: 1 });
+    expect(reminders.map((r) => r.dueAt.getTime())).toEqual([1440, 1440, 120, 120].map((m) => start.getTime() - m * 60_000));
+    expect(await db.auditEvent.count({ where: { resourceId: appointment.id, action: "scheduling.book" } })).toBe(1);
 
     const other = await patientWithContacts();
     const clash = await reception.scheduling.book(booking(other.id, start)).catch((e: unknown) => e);
     expect(clash).toMatchObject({ code: "CONFLICT", message: expect.stringContaining("already booked") });
     expect((clash as { cause: { details: { nextSlots: unknown[] } } }).cause.details.nextSlots.length).toBeGreaterThan(0);
     expect(await db.appointment.count({ where: { patientId: other.id } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { patientId: other.id, action: "scheduling.book" } })).toBe(0);
   });
 
   it("lets exactly one of 20 simultaneous bookings of one slot succeed (the database refuses the rest)", async () => {
@@ -194,29 +193,61 @@ describe("the visit flow and the board", () => {
 });
 
 describe("reminders", () => {
-  it("sends each reminder once, respects contact preferences, and follows reschedules and cancellations", async () => {
+  /** Time passes: the reminder is due now. */
+  const makeDue = (id: string) => db.reminder.update({ where: { id }, data: { dueAt: new Date(Date.now() - 1_000) } });
+  const stateOf = (id: string) => db.reminder.findUniqueOrThrow({ where: { id }, select: { status: true, generation: true, skipReason: true } });
+  /** Sweep as the worker does every few seconds, until the reminder has been dealt with (a worker of another test may take it first). */
+  async function sweepUntilHandled(id: string) {
+    for (let i = 0; i < 100 && (await stateOf(id)).status === "SCHEDULED"; i++) {
+      await deliverDueReminders({ clinicId: fixture.clinic.id });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return stateOf(id);
+  }
+
+  it("sends each due reminder once, respects contact preferences, and follows reschedules and cancellations", async () => {
     const reception = await callerFor(fixture.users.RECEPTIONIST.id);
     const patient = await patientWithContacts({ allowSms: false });
     const appointment = await reception.scheduling.book(booking(patient.id, soon(26 * 60)));
     const [email, sms] = await Promise.all(
       (["EMAIL", "SMS"] as const).map((channel) => db.reminder.findFirstOrThrow({ where: { appointmentId: appointment.id, channel, offsetMinutes: 1440 } })),
     );
-    expect(await deliverReminder(email!.id, 1)).toBe("sent");
-    expect(await deliverReminder(email!.id, 1)).toBe("stale"); // a retried job sends nothing
-    expect(await db.outboxMessage.count({ where: { reminderId: email!.id } })).toBe(1);
-    const message = await db.outboxMessage.findFirstOrThrow({ where: { reminderId: email!.id } });
-    expect(message.ics).toContain("BEGIN:VEVENT");
-    expect(await deliverReminder(sms!.id, 1)).toBe("skipped");
-    expect(await db.reminder.findUnique({ where: { id: sms!.id }, select: { skipReason: true } })).toEqual({ skipReason: "patient does not accept text messages" });
+    await deliverDueReminders({ clinicId: fixture.clinic.id });
+    expect(await stateOf(email!.id)).toMatchObject({ status: "SCHEDULED" }); // not due yet: nothing goes out
+    expect(await db.outboxMessage.count({ where: { reminderId: email!.id } })).toBe(0);
 
-    const moved = await reception.scheduling.reschedule({ appointmentId: appointment.id, version: appointment.version, start: soon(50 * 60) });
+    await Promise.all([makeDue(email!.id), makeDue(sms!.id)]);
+    expect(await sweepUntilHandled(email!.id)).toMatchObject({ status: "SENT" });
+    expect(await sweepUntilHandled(sms!.id)).toEqual({ status: "SKIPPED", generation: 1, skipReason: "patient does not accept text messages" });
+    const message = await db.outboxMessage.findFirstOrThrow({ where: { reminderId: email!.id } });
+    expect(message).toMatchObject({ recipient: "pat@example.com", generation: 1, body: expect.stringContaining("Dr. Priya Raman") });
+    expect(message.ics).toContain("BEGIN:VEVENT");
+    expect(await db.outboxMessage.count({ where: { reminderId: sms!.id } })).toBe(0);
+
+    await deliverDueReminders({ clinicId: fixture.clinic.id }); // another sweep, another worker: nothing more
+    // Even a reminder whose SENT state were lost goes out once: the outbox key refuses a second message.
+    await db.reminder.update({ where: { id: email!.id }, data: { status: "SCHEDULED" } });
+    expect(await sweepUntilHandled(email!.id)).toMatchObject({ status: "SENT" });
+    expect(await db.outboxMessage.count({ where: { reminderId: email!.id } })).toBe(1);
+
+    const newStart = soon(50 * 60);
+    const moved = await reception.scheduling.reschedule({ appointmentId: appointment.id, version: appointment.version, start: newStart });
     const afterMove = await db.reminder.findUniqueOrThrow({ where: { id: email!.id } });
-    expect(afterMove).toMatchObject({ status: "SCHEDULED", generation: 2 });
-    expect(await deliverReminder(email!.id, 1)).toBe("stale"); // the old job finds itself outdated
+    expect(afterMove).toMatchObject({ status: "SCHEDULED", generation: 2, dueAt: new Date(newStart.getTime() - 1440 * 60_000) });
+    await deliverDueReminders({ clinicId: fixture.clinic.id });
+    expect(await db.outboxMessage.count({ where: { reminderId: email!.id } })).toBe(1); // the new time is not due yet
+    await makeDue(email!.id);
+    expect(await sweepUntilHandled(email!.id)).toMatchObject({ status: "SENT", generation: 2 });
+    const second = await db.outboxMessage.findFirstOrThrow({ where: { reminderId: email!.id, generation: 2 } });
+    const local = localParts(newStart, setup.location.timeZone);
+    expect(second.body).toContain(`${local.date} at ${local.time}`); // the reminder names the new time
     await expect(reception.scheduling.reschedule({ appointmentId: appointment.id, version: appointment.version, start: soon(52 * 60) })).rejects.toMatchObject({ code: "CONFLICT" });
 
     await reception.scheduling.cancel({ appointmentId: moved.id, reason: "patient request" });
-    expect(await db.reminder.count({ where: { appointmentId: appointment.id, status: "SCHEDULED" } })).toBe(0);
-    expect(await deliverReminder(email!.id, 2)).toBe("stale");
+    const left = await db.reminder.findMany({ where: { appointmentId: appointment.id, offsetMinutes: 120 }, select: { id: true, status: true } });
+    expect(left.map((r) => r.status)).toEqual(["CANCELLED", "CANCELLED"]);
+    await Promise.all(left.map((r) => makeDue(r.id)));
+    await deliverDueReminders({ clinicId: fixture.clinic.id });
+    expect(await db.outboxMessage.count({ where: { reminderId: { in: left.map((r) => r.id) } } })).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ import { can } from "../../permissions/registry.ts";
 import { publish } from "../../realtime/publish.ts";
 import type { AppointmentVerb } from "../../realtime/events.ts";
 import { insideHours, type ProviderCalendar } from "./availability.ts";
-import { cancelReminders, enqueueReminders, moveReminders, reminderRows, type ReminderJob } from "./reminders.ts";
+import { cancelReminders, moveReminders, reminderRows } from "./reminders.ts";
 import { findSlots } from "./slots.ts";
 import { localDayRange, localParts, todayIn } from "./time.ts";
 import type { bookInput, dayInput, rescheduleInput } from "./schemas.ts";
@@ -225,7 +225,6 @@ export async function book(actor: ScopedActor, input: z.output<typeof bookInput>
     if (isDoubleBooking(error)) throw await clashError(actor.clinicId, input, location.timeZone, provider.user.name);
     throw error;
   }
-  await enqueueReminders(reminders.map((r) => ({ id: r.id, generation: 1, dueAt: r.dueAt })));
   const version = saved[0]!.version;
   announce("booked", { id, locationId: location.id, version, patientId: patient!.id, providerUserId: provider.user.id });
   return {
@@ -262,7 +261,6 @@ export async function reschedule(actor: ScopedActor, input: z.output<typeof resc
   if (input.start.getTime() < Date.now()) throw new DomainError("BAD_REQUEST", "Appointments cannot be moved into the past.", { start: ["in the past"] });
   const end = new Date(input.start.getTime() + type.durationMinutes * 60_000);
   const outside = await checkAvailability(actor, provider.user.name, calendar, location.id, location.timeZone, input.start, end, input.overrideAvailability);
-  let reminders: ReminderJob[] = [];
   let updated;
   try {
     updated = await db.$transaction(async (tx) => {
@@ -277,7 +275,7 @@ export async function reschedule(actor: ScopedActor, input: z.output<typeof resc
         data: { startsAt: input.start, endsAt: end, providerId, outsideAvailability: outside, version: { increment: 1 }, updatedById: actor.userId, transitions: { create: { fromStatus: row.status, toStatus: row.status, byId: actor.userId, note: "rescheduled" } } },
         select: appointmentSelect,
       });
-      reminders = await moveReminders(tx, appointment.id, appointment.startsAt);
+      await moveReminders(tx, appointment.id, appointment.startsAt);
       await audit(tx, actor, { action: "scheduling.reschedule", resourceType: "Appointment", resourceId: appointment.id, patientId: current.patientId });
       return appointment;
     });
@@ -285,7 +283,6 @@ export async function reschedule(actor: ScopedActor, input: z.output<typeof resc
     if (isDoubleBooking(error)) throw await clashError(actor.clinicId, { providerId, locationId: location.id, appointmentTypeId: type.id, start: input.start }, location.timeZone, provider.user.name);
     throw error;
   }
-  await enqueueReminders(reminders);
   announce("rescheduled", { id: updated.id, locationId: updated.locationId, version: updated.version, patientId: current.patientId, providerUserId: updated.provider.user.id });
   return toOutput(updated);
 }
