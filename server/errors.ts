@@ -44,11 +44,13 @@ export function isConnectionError(error: unknown): boolean {
 /**
  * True for errors that mean the database is there but could not take the work in time: an
  * interactive transaction that could not start or ran out of time (Prisma P2028), or a query that
- * waited longer than the pool's connection timeout for a free connection. A burst of requests
- * produces these; they are retryable, so they answer 503 naming the database, never 500.
+ * waited longer than the pool's connection timeout for a free connection, or a transaction chosen
+ * as a deadlock's victim. A burst of requests produces these; they are retryable, so they answer
+ * 503 naming the database, never 500.
  */
 export function isDatabaseBusy(error: unknown): boolean {
   const code = String((error as { code?: string })?.code ?? "");
   const message = String((error as Error)?.message ?? "");
-  return code === "P2028" || /timeout exceeded when trying to connect|Unable to start a transaction in the given time/i.test(message);
+  // 40P01: a deadlock, which PostgreSQL resolves by aborting one side; retrying succeeds.
+  return code === "P2028" || /timeout exceeded when trying to connect|Unable to start a transaction in the given time|40P01|deadlock detected/i.test(message);
 }

@@ -67,6 +67,12 @@ describe("booking", () => {
     expect((clash as { cause: { details: { nextSlots: unknown[] } } }).cause.details.nextSlots.length).toBeGreaterThan(0);
     expect(await db.appointment.count({ where: { patientId: other.id } })).toBe(0);
     expect(await db.auditEvent.count({ where: { patientId: other.id, action: "scheduling.book" } })).toBe(0);
+
+    // Moving another appointment onto the taken time is refused the same way, and moves nothing.
+    const later = await reception.scheduling.book(booking(other.id, new Date(start.getTime() + 60 * 60_000)));
+    const move = await reception.scheduling.reschedule({ appointmentId: later.id, version: later.version, start }).catch((e: unknown) => e);
+    expect(move).toMatchObject({ code: "CONFLICT", message: expect.stringContaining("already booked") });
+    expect(await db.appointment.findUnique({ where: { id: later.id }, select: { startsAt: true, version: true } })).toEqual({ startsAt: later.start, version: 1 });
   });
 
   it("lets exactly one of 20 simultaneous bookings of one slot succeed (the database refuses the rest)", async () => {

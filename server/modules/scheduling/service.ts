@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Prisma } from "../../generated/prisma/client.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
 import { randomUUID } from "node:crypto";
 import { audit, auditRow, type ScopedActor } from "../../audit/audit.ts";
 import { db, type Tx } from "../../db.ts";
@@ -67,6 +67,14 @@ function announce(verb: AppointmentVerb, a: { id: string; locationId: string; ve
   ]);
 }
 
+/**
+ * A reschedule takes its turn per provider (a transaction advisory lock, released at commit). The
+ * exclusion constraint is still what refuses a double booking; the turn keeps two reschedules
+ * into one provider's time from checking it against each other's uncommitted rows, where each
+ * waits for the other until PostgreSQL's deadlock detector (1 s) kills one.
+ */
+const providerTurn = (providerId: string) => Prisma.sql`SELECT pg_advisory_xact_lock(hashtext('scheduling.provider'), hashtext(${providerId}::text))`;
+
 function isDoubleBooking(error: unknown): boolean {
   const text = `${String((error as Error)?.message)} ${JSON.stringify((error as { meta?: unknown })?.meta ?? {})} ${String((error as { cause?: unknown })?.cause ?? "")}`;
   return text.includes("appointment_no_double_booking") || text.includes("23P01");
@@ -77,15 +85,33 @@ function isRoomTaken(error: unknown): boolean {
   return text.includes("appointment_one_patient_per_room") || (text.includes("P2002") && text.includes("room"));
 }
 
+/**
+ * The "next free" offer of a clash, shared for a moment: when a burst of requests races for one
+ * slot, the losers all ask the same question, and one answer (at most 2 s old; a booking of an
+ * offered slot is still checked by the database) serves them all.
+ */
+const OFFER_TTL_MS = 2_000;
+const offers = new Map<string, { expires: number; slots: ReturnType<typeof findSlots> }>();
+function nextFree(query: Parameters<typeof findSlots>[0]): ReturnType<typeof findSlots> {
+  const key = JSON.stringify(query);
+  const now = Date.now();
+  const cached = offers.get(key);
+  if (cached && cached.expires > now) return cached.slots;
+  if (offers.size > 500) for (const [k, v] of offers) if (v.expires <= now) offers.delete(k);
+  const slots = findSlots(query).catch(() => []);
+  offers.set(key, { expires: now + OFFER_TTL_MS, slots });
+  return slots;
+}
+
 async function clashError(clinicId: string, input: { providerId: string; locationId: string; appointmentTypeId: string; start: Date }, timeZone: string, providerName: string) {
-  const next = await findSlots({
+  const next = await nextFree({
     clinicId,
     appointmentTypeId: input.appointmentTypeId,
     locationId: input.locationId,
     providerId: input.providerId,
     from: localParts(input.start, timeZone).date,
     limit: 3,
-  }).catch(() => []);
+  });
   const when = localParts(input.start, timeZone);
   const offer = next.length ? ` Next free: ${next.map((s) => { const p = localParts(s.start, timeZone); return `${p.date} ${p.time}`; }).join(", ")}.` : "";
   return new DomainError("CONFLICT", `${providerName} is already booked at ${when.date} ${when.time}.${offer}`, { start: ["that time is taken"] }, { nextSlots: next });
@@ -182,12 +208,13 @@ async function checkAvailability(actor: ScopedActor, providerName: string, calen
 }
 
 /**
- * Book. The checks above the write read in one statement; the write is one statement too
- * (appointment, its BOOKED transition, its reminders and the audit row as data-modifying CTEs),
- * so a booking holds no transaction open across round trips: under a burst of bookings for one
- * slot, each waits on the exclusion constraint for at most one statement of the one before it,
- * never for a pooled connection held by a transaction that is itself waiting. The statement is
- * atomic: a clash writes nothing and becomes a CONFLICT offering the next free slots.
+ * Book. The checks read in one statement; the write is one statement too (appointment, its BOOKED
+ * transition, its reminders and the audit row as data-modifying CTEs), so a booking holds no
+ * transaction open across round trips. A clash is not an error but an insert that did not happen
+ * (ON CONFLICT DO NOTHING, with the exclusion constraint as the arbiter): nothing is written, the
+ * answer is a CONFLICT offering the next free slots, and the pooled connection survives (node-pg
+ * closes a connection whose query failed, and a burst of 199 losers then paid for 199 new
+ * backends, the reason a burst used to take seconds and end in P2028).
  */
 export async function book(actor: ScopedActor, input: z.output<typeof bookInput>) {
   const { patient, provider, location, type, calendar } = await context(actor.clinicId, input);
@@ -200,31 +227,29 @@ export async function book(actor: ScopedActor, input: z.output<typeof bookInput>
   const id = randomUUID();
   const reminders = reminderRows(input.start, patient!);
   const a = auditRow(actor, { action: "scheduling.book", resourceType: "Appointment", resourceId: id, patientId: patient!.id, reason: outside ? "outside availability (override)" : undefined });
-  let saved: { version: number }[];
-  try {
-    saved = await db.$queryRaw<{ version: number }[]>`
-      WITH appointment_row AS (
-        INSERT INTO appointment (id, clinic_id, patient_id, provider_id, location_id, appointment_type_id, starts_at, ends_at, reason, outside_availability, created_by_id, updated_by_id, updated_at)
-        VALUES (${id}::uuid, ${actor.clinicId}::uuid, ${patient!.id}::uuid, ${provider.id}::uuid, ${location.id}::uuid, ${type.id}::uuid, ${input.start}::timestamptz, ${end}::timestamptz,
-                ${input.reason ?? null}, ${outside}, ${actor.userId}::uuid, ${actor.userId}::uuid, now())
-        RETURNING id, version
-      ), transition_row AS (
-        INSERT INTO appointment_transition (appointment_id, to_status, by_id) SELECT id, 'BOOKED', ${actor.userId}::uuid FROM appointment_row
-      ), reminder_rows AS (
-        INSERT INTO reminder (id, appointment_id, channel, offset_minutes, due_at)
-        SELECT r.id, appointment_row.id, r.channel::"ReminderChannel", r.offset_minutes, r.due_at
-          FROM appointment_row, unnest(${reminders.map((r) => r.id)}::uuid[], ${reminders.map((r) => r.channel)}::text[], ${reminders.map((r) => r.offsetMinutes)}::int[], ${reminders.map((r) => r.dueAt.toISOString())}::timestamptz[])
-               AS r(id, channel, offset_minutes, due_at)
-      ), audit_row AS (
-        INSERT INTO audit_event (clinic_id, user_id, role, session_id, ip, action, resource_type, resource_id, patient_id, outcome, reason)
-        SELECT ${a.clinicId}::uuid, ${a.userId}::uuid, ${a.role}::"Role", ${a.sessionId}::uuid, ${a.ip}, ${a.action}, ${a.resourceType}, ${a.resourceId}, ${a.patientId}::uuid, ${a.outcome}::"AuditOutcome", ${a.reason}
-          FROM appointment_row
-      )
-      SELECT version FROM appointment_row`;
-  } catch (error) {
-    if (isDoubleBooking(error)) throw await clashError(actor.clinicId, input, location.timeZone, provider.user.name);
-    throw error;
-  }
+  const saved = await db.$queryRaw<{ version: number }[]>`
+    WITH appointment_row AS (
+      INSERT INTO appointment (id, clinic_id, patient_id, provider_id, location_id, appointment_type_id, starts_at, ends_at, reason, outside_availability, created_by_id, updated_by_id, updated_at)
+      VALUES (${id}::uuid, ${actor.clinicId}::uuid, ${patient!.id}::uuid, ${provider.id}::uuid, ${location.id}::uuid, ${type.id}::uuid, ${input.start}::timestamptz, ${end}::timestamptz,
+              ${input.reason ?? null}, ${outside}, ${actor.userId}::uuid, ${actor.userId}::uuid, now())
+      -- The only constraint a new appointment can conflict with is appointment_no_double_booking
+      -- (its id is new; room and ticket are empty): a clash inserts nothing and returns no row.
+      ON CONFLICT DO NOTHING
+      RETURNING id, version
+    ), transition_row AS (
+      INSERT INTO appointment_transition (appointment_id, to_status, by_id) SELECT id, 'BOOKED', ${actor.userId}::uuid FROM appointment_row
+    ), reminder_rows AS (
+      INSERT INTO reminder (id, appointment_id, channel, offset_minutes, due_at)
+      SELECT r.id, appointment_row.id, r.channel::"ReminderChannel", r.offset_minutes, r.due_at
+        FROM appointment_row, unnest(${reminders.map((r) => r.id)}::uuid[], ${reminders.map((r) => r.channel)}::text[], ${reminders.map((r) => r.offsetMinutes)}::int[], ${reminders.map((r) => r.dueAt.toISOString())}::timestamptz[])
+             AS r(id, channel, offset_minutes, due_at)
+    ), audit_row AS (
+      INSERT INTO audit_event (clinic_id, user_id, role, session_id, ip, action, resource_type, resource_id, patient_id, outcome, reason)
+      SELECT ${a.clinicId}::uuid, ${a.userId}::uuid, ${a.role}::"Role", ${a.sessionId}::uuid, ${a.ip}, ${a.action}, ${a.resourceType}, ${a.resourceId}, ${a.patientId}::uuid, ${a.outcome}::"AuditOutcome", ${a.reason}
+        FROM appointment_row
+    )
+    SELECT version FROM appointment_row`;
+  if (!saved.length) throw await clashError(actor.clinicId, input, location.timeZone, provider.user.name);
   const version = saved[0]!.version;
   announce("booked", { id, locationId: location.id, version, patientId: patient!.id, providerUserId: provider.user.id });
   return {
@@ -264,6 +289,7 @@ export async function reschedule(actor: ScopedActor, input: z.output<typeof resc
   let updated;
   try {
     updated = await db.$transaction(async (tx) => {
+      await tx.$executeRaw(providerTurn(providerId));
       const row = await lockAppointment(tx, actor.clinicId, input.appointmentId);
       if (!["BOOKED", "CONFIRMED"].includes(row.status)) throw new DomainError("BAD_REQUEST", `Only booked or confirmed appointments can be rescheduled (this one is ${row.status.toLowerCase().replace("_", " ")}).`);
       if (row.version !== input.version) {
