@@ -1,0 +1,130 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { createClinic, createPatient, createScheduling, type ClinicFixture } from "../../../tests/factories/index.ts";
+import { db } from "../../db.ts";
+import { appendNoteUpdate, closeNoteBroadcaster, compactNoteDoc, loadNoteDoc, materializeNoteDoc, noteTexts, replaceNoteText } from "./note-doc.ts";
+
+/** The note document's storage rules, against the real database and its triggers. */
+
+let fixture: ClinicFixture;
+let patientId: string;
+let encounterId: string;
+let physicianId: string;
+
+beforeAll(async () => {
+  fixture = await createClinic();
+  physicianId = fixture.users.PHYSICIAN.id;
+  const { provider } = await createScheduling(fixture);
+  patientId = (await createPatient(fixture.clinic.id)).id;
+  const encounter = await db.encounter.create({
+    data: { clinicId: fixture.clinic.id, patientId, providerId: provider.id, type: "OFFICE_VISIT", reasonForVisit: "Cough", createdById: physicianId },
+    select: { id: true },
+  });
+  encounterId = encounter.id;
+});
+
+afterAll(() => closeNoteBroadcaster());
+
+async function newNote(texts: { subjective?: string; plan?: string } = {}) {
+  const { id } = await db.note.create({
+    data: { clinicId: fixture.clinic.id, patientId, encounterId, createdById: physicianId, ...texts },
+    select: { id: true },
+  });
+  return id;
+}
+
+/** A client edit: the update a fresh replica of `base` produces for `edit`. */
+function clientEdit(base: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
+  const replica = new Y.Doc();
+  Y.applyUpdate(replica, Y.encodeStateAsUpdate(base));
+  const sv = Y.encodeStateVector(replica);
+  edit(replica);
+  return Y.encodeStateAsUpdate(replica, sv);
+}
+
+describe("note document", () => {
+  it("is seeded from the text columns exactly once, even when loaded concurrently", async () => {
+    const noteId = await newNote({ subjective: "Cough for 3 days.", plan: "Rest." });
+    const docs = await Promise.all(Array.from({ length: 6 }, () => loadNoteDoc(db, noteId)));
+    for (const doc of docs) expect(noteTexts(doc)).toEqual({ subjective: "Cough for 3 days.", objective: "", assessment: "", plan: "Rest." });
+    expect(await db.noteDocUpdate.count({ where: { noteId } })).toBe(1);
+    expect(noteTexts(await loadNoteDoc(db, noteId)).subjective).toBe("Cough for 3 days.");
+  });
+
+  it("merges concurrent client updates, compacts them, and materialises the converged text", async () => {
+    const noteId = await newNote({ subjective: "Cough." });
+    const base = await loadNoteDoc(db, noteId);
+    const a = clientEdit(base, (d) => d.getText("subjective").insert(6, " Fever."));
+    const b = clientEdit(base, (d) => d.getText("assessment").insert(0, "Viral URI"));
+    const c = clientEdit(base, (d) => d.getText("subjective").insert(0, "Day 3: "));
+    await Promise.all([a, b, c].map((u) => appendNoteUpdate(db, noteId, u)));
+    expect(noteTexts(await loadNoteDoc(db, noteId))).toMatchObject({ subjective: "Day 3: Cough. Fever.", assessment: "Viral URI" });
+
+    expect(await compactNoteDoc(db, noteId)).toBe(4);
+    expect(await db.noteDocUpdate.count({ where: { noteId } })).toBe(0);
+    const d = clientEdit(await loadNoteDoc(db, noteId), (doc) => doc.getText("plan").insert(0, "Fluids."));
+    await appendNoteUpdate(db, noteId, d);
+
+    const texts = await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM note WHERE id = ${noteId}::uuid FOR UPDATE`;
+      return materializeNoteDoc(tx, noteId);
+    });
+    expect(texts).toEqual({ subjective: "Day 3: Cough. Fever.", objective: "", assessment: "Viral URI", plan: "Fluids." });
+    const note = await db.note.findUniqueOrThrow({ where: { id: noteId }, select: { docState: true, docStateUpdateId: true, version: true } });
+    expect(note.docState).not.toBeNull();
+    expect(note.version).toBe(1); // folding is not an edit
+    expect(await db.noteDocUpdate.count({ where: { noteId } })).toBe(0);
+  });
+
+  it("has no document until one is used: materialise and replace leave the columns as the truth", async () => {
+    const noteId = await newNote({ subjective: "Only columns." });
+    const texts = await db.$transaction((tx) => materializeNoteDoc(tx, noteId));
+    expect(texts).toBeNull();
+    expect(await db.$transaction((tx) => replaceNoteText(tx, noteId, { plan: "x" }))).toBeNull();
+  });
+
+  it("replaces a field with a minimal update that merges with concurrent edits", async () => {
+    const noteId = await newNote({ subjective: "Headache since Monday." });
+    const base = await loadNoteDoc(db, noteId);
+    // A co-editor types at the end while a save rewrites the middle word.
+    const concurrent = clientEdit(base, (d) => d.getText("subjective").insert(22, " Worse at night."));
+    const saved = await db.$transaction((tx) => replaceNoteText(tx, noteId, { subjective: "Headache since Sunday.", plan: "Ibuprofen." }));
+    expect(saved).toBeInstanceOf(Uint8Array);
+    await appendNoteUpdate(db, noteId, concurrent);
+    expect(noteTexts(await loadNoteDoc(db, noteId))).toMatchObject({ subjective: "Headache since Sunday. Worse at night.", plan: "Ibuprofen." });
+    // Nothing to change: nothing appended.
+    const before = await db.noteDocUpdate.count({ where: { noteId } });
+    expect(await db.$transaction((tx) => replaceNoteText(tx, noteId, { plan: "Ibuprofen." }))).toBeNull();
+    expect(await db.noteDocUpdate.count({ where: { noteId } })).toBe(before);
+  });
+
+  it("refuses updates to a signed note with a clear error, and malformed updates", async () => {
+    const noteId = await newNote({ subjective: "Signed soon." });
+    const base = await loadNoteDoc(db, noteId);
+    await expect(appendNoteUpdate(db, noteId, new Uint8Array([255, 255, 255]))).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const texts = await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM note WHERE id = ${noteId}::uuid FOR UPDATE`;
+      const t = await materializeNoteDoc(tx, noteId);
+      await tx.note.update({
+        where: { id: noteId },
+        data: { ...t!, signedAt: new Date(), signedById: physicianId, contentHash: createHash("sha256").update(JSON.stringify(t)).digest("hex") },
+      });
+      return t;
+    });
+    expect(texts?.subjective).toBe("Signed soon.");
+    const late = clientEdit(base, (d) => d.getText("plan").insert(0, "late"));
+    await expect(appendNoteUpdate(db, noteId, late)).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/signed/) });
+    expect(noteTexts(await loadNoteDoc(db, noteId)).subjective).toBe("Signed soon.");
+  });
+
+  it("builds a signed note's missing document in memory without writing", async () => {
+    const noteId = await newNote({ subjective: "Signed without a doc." });
+    await db.note.update({
+      where: { id: noteId },
+      data: { signedAt: new Date(), signedById: physicianId, contentHash: "a".repeat(64) },
+    });
+    expect(noteTexts(await loadNoteDoc(db, noteId)).subjective).toBe("Signed without a doc.");
+    expect(await db.noteDocUpdate.count({ where: { noteId } })).toBe(0);
+  });
+});
