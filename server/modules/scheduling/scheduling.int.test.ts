@@ -7,7 +7,7 @@ import { HttpClient } from "../../../tests/helpers/http.ts";
 import { callerFor, createClinic, createPatient, createScheduling, DEMO_PASSWORD, middayZone, type ClinicFixture } from "../../../tests/factories/index.ts";
 import { deliverDueReminders } from "./reminders.ts";
 import { markNoShows } from "./service.ts";
-import { localParts } from "./time.ts";
+import { addDays, localParts, localToUtc } from "./time.ts";
 
 type Setup = Awaited<ReturnType<typeof createScheduling>>;
 let fixture: ClinicFixture;
@@ -102,7 +102,6 @@ describe("booking", () => {
   it("needs the override permission to book outside hours, and audits it", async () => {
     const patient = await patientWithContacts();
     const day = localParts(soon(5 * 24 * 60), setup.location.timeZone).date;
-    const { localToUtc } = await import("./time.ts");
     const lateEvening = localToUtc(day, "20:00", setup.location.timeZone);
     const reception = await callerFor(fixture.users.RECEPTIONIST.id);
     await expect(reception.scheduling.book(booking(patient.id, lateEvening))).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("does not see patients") });
@@ -195,6 +194,41 @@ describe("the visit flow and the board", () => {
     const stats = await reception.scheduling.patientAppointments({ patientId: patient.id });
     expect(stats).toMatchObject({ noShows: 1, noShowRate: 1 });
     expect(await db.appointmentTransition.findFirst({ where: { appointmentId: appointment.id, toStatus: "NO_SHOW" }, select: { byId: true } })).toEqual({ byId: null });
+  });
+});
+
+/** A fixed-offset zone in which it is now between 00:00 and 01:00 local time. */
+function justAfterMidnightZone(now = new Date()) {
+  const hour = now.getUTCHours();
+  const offset = hour <= 12 ? -hour : 24 - hour;
+  return offset === 0 ? "Etc/UTC" : `Etc/GMT${offset > 0 ? "-" : "+"}${Math.abs(offset)}`; // POSIX signs: Etc/GMT-5 is UTC+5
+}
+
+describe("waiting-room tickets", () => {
+  it("count per local day: the first check-in after local midnight gets ticket 1, and a day keeps counting past a UTC midnight", async () => {
+    const clinic = await createClinic();
+    const zone = justAfterMidnightZone();
+    const own = await createScheduling(clinic, { timeZone: zone });
+    const reception = await callerFor(clinic.users.RECEPTIONIST.id);
+    const today = localParts(new Date(), zone).date;
+    const yesterday = addDays(today, -1);
+    const [late, first, second] = await Promise.all([1, 2, 3].map(() => createPatient(clinic.clinic.id)));
+    const at = (patientId: string, date: string, time: string) => ({ patientId, providerId: own.provider.id, locationId: own.location.id, appointmentTypeId: own.type.id, start: localToUtc(date, time, zone) });
+    // Last night's late clinic (23:00 local, the same UTC date as this morning): ticket 7 of yesterday.
+    const lateStart = localToUtc(yesterday, "23:00", zone);
+    await db.appointment.create({
+      data: {
+        clinicId: clinic.clinic.id, patientId: late!.id, providerId: own.provider.id, locationId: own.location.id, appointmentTypeId: own.type.id,
+        startsAt: lateStart, endsAt: new Date(lateStart.getTime() + 30 * 60_000), status: "CHECKED_OUT",
+        ticket: 7, ticketDate: new Date(`${yesterday}T00:00:00Z`), arrivedAt: lateStart, createdById: clinic.users.RECEPTIONIST.id,
+      },
+    });
+    const morning = await reception.scheduling.book(at(first!.id, today, "08:00"));
+    const evening = await reception.scheduling.book(at(second!.id, today, "17:30")); // the next UTC day in most zones
+    expect((await reception.scheduling.checkIn({ appointmentId: morning.id })).ticket).toBe(1);
+    expect((await reception.scheduling.checkIn({ appointmentId: evening.id })).ticket).toBe(2);
+    const screen = await reception.scheduling.publicBoard({ locationId: own.location.id });
+    expect(screen.map((r) => r.ticket).sort()).toEqual([1, 2]);
   });
 });
 

@@ -349,12 +349,14 @@ export async function transition(actor: ScopedActor, appointmentId: string, acti
         if (localParts(appointment.startsAt, appointment.location.timeZone).date !== today) {
           throw new DomainError("BAD_REQUEST", "Check-in is only possible on the day of the appointment.");
         }
-        // Tickets count up per location and day; the advisory lock serialises concurrent check-ins.
+        // Tickets count up per location and local day (the location's, not UTC's: a clinic's
+        // evening is often the next UTC day); the advisory lock serialises concurrent check-ins,
+        // and a unique index on (location, ticket_date, ticket) backs it.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`ticket:${appointment.locationId}`}))`;
         const [ticket] = await tx.$queryRaw<{ next: number }[]>`
           SELECT coalesce(max(ticket), 0) + 1 AS next FROM appointment
-           WHERE location_id = ${appointment.locationId}::uuid AND (starts_at AT TIME ZONE 'UTC')::date = (${appointment.startsAt}::timestamptz AT TIME ZONE 'UTC')::date`;
-        Object.assign(data, { ticket: ticket!.next, arrivedAt: new Date() });
+           WHERE location_id = ${appointment.locationId}::uuid AND ticket_date = ${today}::date`;
+        Object.assign(data, { ticket: ticket!.next, ticketDate: new Date(`${today}T00:00:00Z`), arrivedAt: new Date() });
       }
       if (action === "room") {
         if (!extra.room || !appointment.location.rooms.includes(extra.room)) {
