@@ -2,7 +2,6 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { RouteErrorBoundary } from "~/components/error-page";
 import { locationIdParam } from "~/features/scheduling/guard.server";
-import { toLocationInfo } from "~/features/scheduling/locations";
 import { toWire, type BoardRow } from "~/features/scheduling/types";
 import { useCan } from "~/features/scheduling/use-can";
 import { WaitingBoard } from "~/features/scheduling/waiting-board";
@@ -15,10 +14,10 @@ export { RouteErrorBoundary as ErrorBoundary };
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const locationId = locationIdParam(params.locationId);
   // board checks schedule:read and answers NOT_FOUND for another clinic's location.
-  const [rows, me] = await callServer(request, () => Promise.all([context.caller.scheduling.board({ locationId }), context.caller.access.me()]));
-  const location = me.locations.find((l) => l.id === locationId);
+  const [rows, locations] = await callServer(request, () => Promise.all([context.caller.scheduling.board({ locationId }), context.caller.scheduling.locations()]));
+  const location = locations.find((l) => l.id === locationId);
   if (!location) throw data({ message: "Location was not found." }, { status: 404 });
-  return { location: toLocationInfo(location), otherLocations: me.locations.filter((l) => l.id !== locationId), rows: toWire<BoardRow[]>(rows) };
+  return { location, otherLocations: locations.filter((l) => l.id !== locationId).map(({ id, name }) => ({ id, name })), rows: toWire<BoardRow[]>(rows) };
 }
 
 export default function Board() {

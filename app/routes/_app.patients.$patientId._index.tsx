@@ -10,6 +10,7 @@ import { MergedIntoHereNotice, RecordActions, TombstoneNotice, type MergeSummary
 import { toClient } from "~/features/patients/to-client";
 import type { CareProvider, History, Patient } from "~/features/patients/types";
 import { useCan } from "~/features/patients/use-can";
+import { PatientAppointments } from "~/features/scheduling/patient-appointments";
 import { callServer, requireSession } from "~/lib/caller.server";
 
 export { RouteErrorBoundary as ErrorBoundary };
@@ -45,6 +46,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export default function PatientOverview() {
   const { patient, history, providers, mergedFrom } = useLoaderData<typeof loader>();
   const canEdit = useCan("patient:write");
+  const canSeeAppointments = useCan("schedule:read");
   // A merge done on this page, until undone or the page is left.
   const [merged, setMerged] = useState<{ into: string; merge: MergeSummary } | null>(null);
   const justMerged = merged?.into === patient.id ? merged.merge : null;
@@ -60,6 +62,7 @@ export default function PatientOverview() {
       <RecordActions patient={patient} onMerged={setJustMerged} />
       <DemographicsSection patient={patient} providers={providers} canEdit={canEdit} />
       {history ? <HistorySection history={history} /> : null}
+      {canSeeAppointments && patient.status !== "MERGED" ? <PatientAppointments patientId={patient.id} /> : null}
     </div>
   );
 }

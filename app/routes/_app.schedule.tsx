@@ -9,7 +9,6 @@ import { BookingPanel } from "~/features/scheduling/booking-panel";
 import { DaySchedule } from "~/features/scheduling/day-schedule";
 import { addDays, formatLongDate, isLocalDate, localDateOf, todayIn } from "~/features/scheduling/format";
 import { isUuid } from "~/features/scheduling/guard.server";
-import { toLocationInfo } from "~/features/scheduling/locations";
 import type { PickedPatient } from "~/features/scheduling/patient-picker";
 import { toWire, type Appointment } from "~/features/scheduling/types";
 import { useCan } from "~/features/scheduling/use-can";
@@ -29,10 +28,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = requireSession(context, request);
   const params = new URL(request.url).searchParams;
   const caller = context.caller;
-  const [me, providers, types] = await callServer(request, () =>
-    Promise.all([caller.access.me(), caller.scheduling.providers(), caller.scheduling.appointmentTypes()]),
+  const [locations, providers, types] = await callServer(request, () =>
+    Promise.all([caller.scheduling.locations(), caller.scheduling.providers(), caller.scheduling.appointmentTypes()]),
   );
-  const locations = me.locations.map(toLocationInfo);
   const location = locations.find((l) => l.id === params.get("locationId")) ?? locations[0];
   if (!location) return { location: null, locations, providers, types, date: null, today: null, providerId: null, appointments: [], patient: null };
 

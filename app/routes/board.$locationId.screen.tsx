@@ -2,7 +2,6 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData, useRouteError } from "@remix-run/react";
 import { describeRouteError, ErrorPage } from "~/components/error-page";
 import { locationIdParam } from "~/features/scheduling/guard.server";
-import { toLocationInfo } from "~/features/scheduling/locations";
 import { PublicScreen } from "~/features/scheduling/public-screen";
 import { toWire, type PublicBoardRow } from "~/features/scheduling/types";
 import { callServer, requireSession } from "~/lib/caller.server";
@@ -18,11 +17,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = requireSession(context, request);
   const locationId = locationIdParam(params.locationId);
-  const [rows, me] = await callServer(request, () => Promise.all([context.caller.scheduling.publicBoard({ locationId }), context.caller.access.me()]));
-  const location = me.locations.find((l) => l.id === locationId);
+  const [rows, locations] = await callServer(request, () => Promise.all([context.caller.scheduling.publicBoard({ locationId }), context.caller.scheduling.locations()]));
+  const location = locations.find((l) => l.id === locationId);
   if (!location) throw data({ message: "Location was not found." }, { status: 404 });
-  const info = toLocationInfo(location);
-  return { locationId, locationName: info.name, timeZone: info.timeZone, rows: toWire<PublicBoardRow[]>(rows), sessionId: session.sessionId };
+  return { locationId, locationName: location.name, timeZone: location.timeZone, rows: toWire<PublicBoardRow[]>(rows), sessionId: session.sessionId };
 }
 
 export default function WaitingRoomScreen() {

@@ -26,11 +26,12 @@ function uniqueLetters(length = 10): string {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Picks a room whether the control is a list of the location's rooms or a text box. */
+/** Picks a room from the location's rooms (a list, not free text) and rooms the patient. */
 async function roomPatient(row: Locator, room: string) {
-  const control = row.getByLabel(/^Room for /);
-  if (await control.evaluate((el) => el.tagName === "SELECT")) await control.selectOption(room);
-  else await control.fill(room);
+  const control = row.getByRole("combobox", { name: /^Room for / });
+  // Riverside's rooms, from the location itself.
+  await expect(control.getByRole("option")).toHaveText(["Choose…", /^Exam 1/, /^Exam 2/, /^Exam 3/]);
+  await control.selectOption(room);
   await clickAndWaitFor(row.page(), "scheduling.room", row.getByRole("button", { name: /^(Room|Move) / }));
 }
 
@@ -168,7 +169,7 @@ test("a slot taken while booking comes back as a conflict that offers the next f
     return ((await response.json()) as { result: { data: { id: string } } }).result.data.id;
   };
   const mine = `Wren${uniqueLetters()}`;
-  await register(mine);
+  const mineId = await register(mine);
   const otherId = await register(`Rook${uniqueLetters()}`);
 
   // Tomorrow at the clinic: the provider works every day, so there are always slots.
@@ -213,4 +214,11 @@ test("a slot taken while booking comes back as a conflict that offers the next f
   // The schedule moves to the booked day and lists the appointment.
   await expect(page).toHaveURL(new RegExp(`date=${tomorrow}`));
   await expect(page.getByRole("row", { name: new RegExp(`${mine}, Bo`) })).toBeVisible();
+
+  // The patient's page lists it as upcoming, with the no-show record.
+  await page.goto(`/patients/${mineId}`);
+  const appointments = page.getByRole("region", { name: "Appointments" });
+  await expect(appointments.getByTestId("no-show-summary")).toHaveText("0 no-shows · no-show rate 0%");
+  await expect(appointments.getByRole("list", { name: "Upcoming appointments" }).getByRole("listitem")).toHaveCount(1);
+  await expect(appointments.getByRole("list", { name: "Upcoming appointments" })).toContainText("Follow-up");
 });

@@ -62,6 +62,7 @@ const EXPECTED: Record<string, readonly Role[]> = {
   "patients.history.removeFamilyHistory": ["PHYSICIAN", "NURSE"],
   "patients.history.saveSocialHistory": ["PHYSICIAN", "NURSE"],
   "codes.icd10Search": ["PHYSICIAN", "NURSE", "BILLING"],
+  "scheduling.locations": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING", "MANAGER"],
   "scheduling.providers": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING", "MANAGER"],
   "scheduling.appointmentTypes": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING", "MANAGER"],
   "scheduling.findSlots": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING", "MANAGER"],

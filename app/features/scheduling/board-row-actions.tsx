@@ -7,8 +7,8 @@ import type { BoardRow } from "./types";
 
 interface BoardRowActionsProps {
   row: BoardRow;
-  /** The location's rooms, or null while the server does not say (then a text box; the server checks the name). */
-  rooms: string[] | null;
+  /** The location's rooms. */
+  rooms: string[];
   /** Rooms with a patient in them right now (offered, but marked). */
   occupied: ReadonlySet<string>;
   onChanged: () => void;
@@ -30,7 +30,8 @@ export function BoardRowActions({ row, rooms, occupied, onChanged }: BoardRowAct
 
   return (
     <div className="flex flex-wrap items-end gap-2">
-      {canRoom ? <RoomControl key={`${row.appointmentId}:${row.version}`} row={row} rooms={rooms} occupied={occupied} disabled={busy} onRoomed={onChanged} /> : null}
+      {canRoom && rooms.length === 0 ? <p className="text-xs text-ink-muted">No rooms are set up at this location.</p> : null}
+      {canRoom && rooms.length > 0 ? <RoomControl key={`${row.appointmentId}:${row.version}`} row={row} rooms={rooms} occupied={occupied} disabled={busy} onRoomed={onChanged} /> : null}
       {canStart ? (
         <Button size="sm" className="whitespace-nowrap" variant="secondary" disabled={busy} onClick={() => startVisit.mutate({ appointmentId: row.appointmentId })}>
           Start visit<span className="sr-only"> for {row.patientName}</span>
@@ -47,7 +48,7 @@ export function BoardRowActions({ row, rooms, occupied, onChanged }: BoardRowAct
 
 interface RoomControlProps {
   row: BoardRow;
-  rooms: string[] | null;
+  rooms: string[];
   occupied: ReadonlySet<string>;
   disabled: boolean;
   onRoomed: () => void;
@@ -64,7 +65,7 @@ function RoomControl({ row, rooms, occupied, disabled, onRoomed }: RoomControlPr
       onRoomed();
     },
   });
-  // "Exam 2 already has a patient in it…", or the list of the location's rooms.
+  // "Exam 2 already has a patient in it…" (someone roomed a patient there a moment ago).
   const error = mutation.error ? errorMessageOf(mutation.error) : null;
   const errorId = `${id}-error`;
   const unchanged = room.trim() === (row.room ?? "");
@@ -91,19 +92,14 @@ function RoomControl({ row, rooms, occupied, disabled, onRoomed }: RoomControlPr
           <label htmlFor={id} className="block text-xs font-medium text-ink-muted">
             Room<span className="sr-only"> for {row.patientName}</span>
           </label>
-          {rooms ? (
-            <select {...controlProps} onChange={(e) => setRoom(e.target.value)}>
-              <option value="">Choose…</option>
-              {rooms.map((r) => (
-                <option key={r} value={r} disabled={r !== row.room && occupied.has(r)}>
-                  {r !== row.room && occupied.has(r) ? `${r} (in use)` : r}
-                </option>
-              ))}
-            </select>
-          ) : (
-            // A wrong name comes back with the list of the location's rooms.
-            <input {...controlProps} autoComplete="off" placeholder="e.g. Exam 2" onChange={(e) => setRoom(e.target.value)} />
-          )}
+          <select {...controlProps} onChange={(e) => setRoom(e.target.value)}>
+            <option value="">Choose…</option>
+            {rooms.map((r) => (
+              <option key={r} value={r} disabled={r !== row.room && occupied.has(r)}>
+                {r !== row.room && occupied.has(r) ? `${r} (in use)` : r}
+              </option>
+            ))}
+          </select>
         </div>
         <Button type="submit" size="sm" className="whitespace-nowrap" disabled={disabled || mutation.isPending || !room.trim() || unchanged}>
           {row.room ? "Move" : "Room"}

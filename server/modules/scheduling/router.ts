@@ -23,6 +23,7 @@ import {
 } from "./schemas.ts";
 
 const providerRow = z.object({ id: z.string(), userId: z.string(), name: z.string(), npi: z.string(), specialty: z.string(), color: z.string(), active: z.boolean() });
+const locationRow = z.object({ id: z.string(), name: z.string(), timeZone: z.string(), rooms: z.array(z.string()) });
 const typeRow = z.object({ id: z.string(), name: z.string(), durationMinutes: z.number(), color: z.string() });
 const write = permissionProcedure("schedule:write");
 const step = (action: service.TransitionAction) =>
@@ -32,6 +33,7 @@ const step = (action: service.TransitionAction) =>
     .mutation(({ ctx, input }) => service.transition(ctx.actor, input.appointmentId, action));
 
 export const schedulingRouter = router({
+  locations: permissionProcedure("schedule:read").output(z.array(locationRow)).query(({ ctx }) => setup.listLocations(ctx.actor)),
   providers: permissionProcedure("schedule:read").output(z.array(providerRow)).query(({ ctx }) => setup.listProviders(ctx.actor)),
   appointmentTypes: permissionProcedure("schedule:read").output(z.array(typeRow)).query(({ ctx }) => setup.listAppointmentTypes(ctx.actor)),
 

@@ -4,6 +4,11 @@ import { db } from "../../db.ts";
 import { DomainError, notFound } from "../../errors.ts";
 import type { addExceptionInput, appointmentTypeInput, setAvailabilityInput, upsertProviderInput } from "./schemas.ts";
 
+/** The clinic's locations with what the scheduling screens need: the wall-clock zone and the rooms. */
+export async function listLocations(actor: ScopedActor) {
+  return db.location.findMany({ where: { clinicId: actor.clinicId }, select: { id: true, name: true, timeZone: true, rooms: true }, orderBy: { name: "asc" } });
+}
+
 export async function listProviders(actor: ScopedActor) {
   const rows = await db.provider.findMany({
     where: { clinicId: actor.clinicId },
