@@ -8,9 +8,14 @@ import type { ActiveSession } from "../auth/sessions.ts";
 import { logger } from "../logger.ts";
 import { authorizeRoom } from "./rooms.ts";
 import { socketChannel } from "./events.ts";
+import { registerCollab } from "./collab.ts";
+import { registerPresence, type PresenceData } from "./presence.ts";
+import { closeNoteBroadcaster } from "../modules/charts/note-doc.ts";
 
 export interface SocketData {
   session: ActiveSession;
+  /** Where this socket is in a chart (server/realtime/presence.ts); read across processes by fetchSockets. */
+  presence?: PresenceData;
 }
 
 export type SubscribeAck = (result: { ok: true; room: string } | { ok: false; reason: string }) => void;
@@ -66,11 +71,14 @@ export function createRealtime(httpServer: HttpServer) {
         await socket.leave(requested);
       }
     });
+
+    registerCollab(io, socket);
+    registerPresence(io, socket);
   });
 
   async function close() {
     await new Promise<void>((resolve) => io.close(() => resolve()));
-    await Promise.all([closeRedis(pub), closeRedis(sub)]);
+    await Promise.all([closeRedis(pub), closeRedis(sub), closeNoteBroadcaster()]);
   }
 
   return { io, close };

@@ -29,6 +29,8 @@ export const noteRoom = (noteId: string) => `note:${noteId}` as const;
 
 /** Socket event carrying a Yjs update to a note's editors (relayed by the server, or broadcast after a save). */
 export const NOTE_UPDATE_EVENT = "note:update";
+/** Socket event telling a note's editors it was signed (no content). */
+export const NOTE_STATUS_EVENT = "note:status";
 
 // Fixed client id for the seed: were it ever produced twice, both copies would be the same items
 // (Yjs deduplicates them by id) rather than the text twice. The row lock makes that moot; this is
@@ -295,11 +297,23 @@ let emitter: Emitter | undefined;
  * note content: it goes only to the note's room, whose members were authorised one by one at join.
  */
 export function broadcastNoteUpdate(noteId: string, update: Uint8Array): void {
+  getNoteEmitter().to(noteRoom(noteId)).emit(NOTE_UPDATE_EVENT, { noteId, update });
+}
+
+function getNoteEmitter(): Emitter {
   if (!emitter) {
     emitterClient = createRedis("note-emitter");
     emitter = new Emitter(emitterClient, { key: socketChannel(env.REDIS_PREFIX) });
   }
-  emitter.to(noteRoom(noteId)).emit(NOTE_UPDATE_EVENT, { noteId, update });
+  return emitter;
+}
+
+/**
+ * Tells every editor of the note that it was signed (call after signNote commits): their editors turn
+ * read-only at once instead of at their next refused keystroke. Carries no content.
+ */
+export function broadcastNoteSigned(noteId: string): void {
+  getNoteEmitter().to(noteRoom(noteId)).emit(NOTE_STATUS_EVENT, { noteId, signed: true });
 }
 
 export async function closeNoteBroadcaster(): Promise<void> {
