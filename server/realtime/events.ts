@@ -18,6 +18,15 @@ export const EVENTS = {
       z.object({ appointmentId: id, locationId: id, version: z.number().int() }),
     ]),
   ) as Record<`scheduling.appointment.${AppointmentVerb}`, z.ZodObject<{ appointmentId: z.ZodString; locationId: z.ZodString; version: z.ZodNumber }>>,
+  // Charts: one event per chart section, to `patient:<id>` (the surviving record after a merge).
+  "charts.encounters.changed": z.object({ patientId: id, encounterId: id, version: z.number().int() }),
+  "charts.note.changed": z.object({ patientId: id, noteId: id, encounterId: id, version: z.number().int() }),
+  "charts.vitals.changed": z.object({ patientId: id, vitalsId: id, version: z.number().int() }),
+  "charts.problems.changed": z.object({ patientId: id, problemId: id, version: z.number().int() }),
+  /** allergyId null: the allergy status itself changed ("no known allergies" recorded) */
+  "charts.allergies.changed": z.object({ patientId: id, allergyId: id.nullable(), version: z.number().int().nullable() }),
+  "charts.medications.changed": z.object({ patientId: id, medicationId: id, version: z.number().int() }),
+  "charts.labs.changed": z.object({ patientId: id, labOrderId: id.nullable(), labResultId: id.nullable(), version: z.number().int() }),
 } as const;
 
 export type AppointmentVerb = "booked" | "rescheduled" | "confirmed" | "cancelled" | "checked-in" | "roomed" | "visit-started" | "checked-out" | "no-show";

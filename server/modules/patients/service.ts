@@ -5,6 +5,8 @@ import { db, type Tx } from "../../db.ts";
 import { DomainError, notFound, staleVersion } from "../../errors.ts";
 import { lookupHash, open, seal } from "../../crypto/field-encryption.ts";
 import { publish } from "../../realtime/publish.ts";
+import { can } from "../../permissions/registry.ts";
+import { displayedAllergyStatus } from "../charts/index.ts";
 import type { duplicatesInput, identifierInput, registerInput, setStatusInput, updateInput } from "./schemas.ts";
 
 type Identifier = z.output<typeof identifierInput>;
@@ -308,15 +310,27 @@ function ageOn(dateOfBirth: Date, on: Date): number {
 }
 
 /**
- * What every patient page shows at the top. Allergies come from the chart once the charts module
- * records them; until then the banner says they are not recorded (never "none").
+ * What every patient page shows at the top. Allergies come from the chart: NOT_RECORDED until
+ * someone records an allergy or "no known allergies" (never "none" by default). The substances
+ * are clinical content: only roles that read charts get them; others see the state alone.
  */
 export async function banner(actor: ScopedActor, id: string) {
   const p = await db.patient.findFirst({
     where: { id, clinicId: actor.clinicId },
-    select: { id: true, mrn: true, givenName: true, familyName: true, preferredName: true, dateOfBirth: true, deceasedOn: true, sex: true, pronouns: true, status: true, alerts: true },
+    select: {
+      id: true, mrn: true, givenName: true, familyName: true, preferredName: true, dateOfBirth: true, deceasedOn: true, sex: true, pronouns: true, status: true, alerts: true,
+      allergyStatus: true,
+    },
   });
   if (!p) throw notFound("Patient");
+  // Active allergies of this record and of records merged into it (the chart reads them together).
+  const active = await db.allergy.findMany({
+    where: { status: "ACTIVE", patient: { OR: [{ id }, { mergedIntoId: id }] } },
+    select: { substance: true },
+    orderBy: { createdAt: "asc" },
+    take: 20,
+  });
+  const state = displayedAllergyStatus(p.allergyStatus, active.length);
   await audit(db, actor, { action: "patients.banner", resourceType: "Patient", resourceId: id, patientId: id });
   return {
     id: p.id,
@@ -328,7 +342,10 @@ export async function banner(actor: ScopedActor, id: string) {
     pronouns: p.pronouns,
     status: p.status,
     alerts: p.alerts,
-    allergies: { state: "NOT_RECORDED" as const, items: [] },
+    allergies: {
+      state: state === "HAS_ALLERGIES" ? ("RECORDED" as const) : state,
+      items: can(actor.role, "chart:read") ? active.map((a) => a.substance) : [],
+    },
   };
 }
 
