@@ -1,7 +1,8 @@
 /**
  * LOINC search over `loinc_code` (loaded by ./import.ts; ~2,200 common lab and vital-sign codes).
- * By code ("4548", "4548-4") or by words in any order ("a1c", "potassium serum"), the commonest
- * tests first (LOINC's "Top 2000" rank). Clinicians type abbreviations the long common names do
+ * By code ("4548", "4548-4") or by words in any order ("a1c", "potassium serum"): the test whose
+ * component is exactly what was typed first, then method-less codes, then the commonest (LOINC's
+ * "Top 2000" rank). Clinicians type abbreviations the long common names do
  * not contain ("TSH", "BUN", "LDL"), so a short list of them is expanded before matching.
  * The name trigram index (charts migration) serves the word matches; the table is small enough
  * that even a scan answers in about a millisecond.
@@ -94,6 +95,9 @@ export async function searchLoinc(q: string, options: { limit?: number; labOnly?
       FROM loinc_code
      WHERE long_common_name ILIKE ALL (${patterns}::text[])
        AND (NOT ${labOnly} OR NOT vital_sign)
-     ORDER BY lower(component) = ${words.join(" ")} DESC, top2000_rank NULLS LAST, length(long_common_name), code
+     ORDER BY lower(component) = ${words.join(" ")} DESC,
+              -- The method-less code is the one a clinician orders ("TSH", not "TSH by detection limit <= 0.05").
+              long_common_name NOT LIKE '% by %' DESC,
+              top2000_rank NULLS LAST, length(long_common_name), code
      LIMIT ${take}`;
 }

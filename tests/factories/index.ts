@@ -151,3 +151,37 @@ export function middayZone(now = new Date()): string {
   // Etc/GMT zones use POSIX signs: Etc/GMT-5 is UTC+5.
   return clamped === 0 ? "Etc/UTC" : `Etc/GMT${clamped > 0 ? "-" : "+"}${Math.abs(clamped)}`;
 }
+
+// ---------------------------------------------------------------- charts
+
+let appointmentSlot = 0;
+
+/**
+ * An appointment of the scheduling fixture's provider, already in `status` (default ARRIVED, so
+ * an encounter can be opened from it). Each call takes the next 30-minute slot back from now, so
+ * a test's appointments never clash in the provider's calendar.
+ */
+export async function createAppointment(
+  fixture: ClinicFixture,
+  setup: Awaited<ReturnType<typeof createScheduling>>,
+  patientId: string,
+  options: { status?: "BOOKED" | "CONFIRMED" | "ARRIVED" | "ROOMED" | "IN_VISIT" | "CHECKED_OUT" | "CANCELLED" | "NO_SHOW"; startsAt?: Date; reason?: string } = {},
+) {
+  const startsAt = options.startsAt ?? new Date(Math.floor(Date.now() / 1_800_000) * 1_800_000 - appointmentSlot++ * 1_800_000);
+  return db.appointment.create({
+    data: {
+      clinicId: fixture.clinic.id,
+      patientId,
+      providerId: setup.provider.id,
+      locationId: setup.location.id,
+      appointmentTypeId: setup.type.id,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + setup.type.durationMinutes * 60_000),
+      status: options.status ?? "ARRIVED",
+      arrivedAt: ["ARRIVED", "ROOMED", "IN_VISIT", "CHECKED_OUT"].includes(options.status ?? "ARRIVED") ? startsAt : null,
+      reason: options.reason ?? null,
+      createdById: fixture.users.RECEPTIONIST.id,
+    },
+    select: { id: true, status: true, startsAt: true },
+  });
+}
