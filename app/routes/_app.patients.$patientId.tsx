@@ -1,9 +1,10 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Link, NavLink, Outlet, useLoaderData, useRevalidator } from "@remix-run/react";
 import { can } from "../../server/permissions/registry.ts";
 import { RouteErrorBoundary } from "~/components/error-page";
 import { patientIdParam } from "~/features/patients/guard.server";
 import { PatientBanner } from "~/features/patients/patient-banner";
+import { useCan } from "~/features/patients/use-can";
 import { callServer, requireSession } from "~/lib/caller.server";
 import { useLiveEvent } from "~/lib/use-live-event";
 
@@ -39,7 +40,8 @@ export default function PatientLayout() {
   // keep their input; the page compares versions and says who changed the record.
   useLiveEvent({
     rooms: [`patient:${banner.id}`],
-    events: ["patients.patient.updated", "patients.history.changed"],
+    // The banner's allergies come from the chart.
+    events: ["patients.patient.updated", "patients.history.changed", "charts.allergies.changed"],
     onEvent: () => revalidate(),
   });
 
@@ -49,7 +51,33 @@ export default function PatientLayout() {
         ← Patients
       </Link>
       <PatientBanner banner={banner} />
+      <PatientTabs patientId={banner.id} />
       <Outlet />
     </div>
+  );
+}
+
+const tabClass = ({ isActive }: { isActive: boolean }) =>
+  `inline-block border-b-2 px-3 py-2 text-sm font-medium ${isActive ? "border-brand-600 text-brand-700" : "border-transparent text-ink-muted hover:border-surface-border hover:text-ink"}`;
+
+/** The record and, for roles that may read clinical content, the chart (the server refuses the others). */
+function PatientTabs({ patientId }: { patientId: string }) {
+  const canChart = useCan("chart:read");
+  if (!canChart) return null;
+  return (
+    <nav aria-label="Patient record" className="border-b border-surface-border">
+      <ul className="-mb-px flex gap-1">
+        <li>
+          <NavLink to={`/patients/${patientId}`} end className={tabClass}>
+            Overview
+          </NavLink>
+        </li>
+        <li>
+          <NavLink to={`/patients/${patientId}/chart`} prefetch="intent" className={tabClass}>
+            Chart
+          </NavLink>
+        </li>
+      </ul>
+    </nav>
   );
 }
