@@ -6,6 +6,7 @@ import { withCheckDigit } from "../server/modules/patients/service.ts";
 import { importIcd10, importLoinc } from "../server/codes/import.ts";
 import { createClinic, DEMO_PASSWORD, npiFor, type ClinicFixture } from "../tests/factories/index.ts";
 import { addDays, localToUtc, todayIn } from "../server/modules/scheduling/time.ts";
+import { seedCharts } from "./seed-charts.ts";
 
 export const DEMO_DOMAIN = "carelane.test";
 const PATIENTS = 500;
@@ -41,8 +42,15 @@ const LANGUAGES = ["en", "en", "en", "en", "en", "es", "es", "pt", "zh", "vi", "
  */
 export async function seedDemo(): Promise<{ created: boolean }> {
   await Promise.all([importIcd10(), importLoinc()]);
-  const existing = await db.clinic.findUnique({ where: { slug: "demo" }, select: { id: true } });
-  if (existing) return { created: false };
+  const existing = await db.clinic.findUnique({ where: { slug: "demo" }, select: { id: true, name: true } });
+  if (existing) {
+    // A demo seeded before charts existed gets its chart data once; after that, nothing changes.
+    if ((await db.encounter.count({ where: { clinicId: existing.id } })) === 0 && (await db.provider.count({ where: { clinicId: existing.id } })) > 0) {
+      const users = Object.fromEntries((await db.user.findMany({ where: { clinicId: existing.id }, select: { id: true, email: true, name: true, role: true } })).map((u) => [u.role, u]));
+      await seedCharts({ clinic: existing, users: users as ClinicFixture["users"] });
+    }
+    return { created: false };
+  }
 
   faker.seed(20261126);
   const { clinic, users } = await createClinic({ name: "Carelane Demo Clinic", slug: "demo", emailDomain: DEMO_DOMAIN, password: DEMO_PASSWORD });
@@ -124,6 +132,7 @@ export async function seedDemo(): Promise<{ created: boolean }> {
     { timeout: 120_000 },
   );
   await seedScheduling({ clinic, users, locations: await db.location.findMany({ where: { clinicId: clinic.id }, select: { id: true, name: true }, orderBy: { name: "desc" } }) });
+  await seedCharts({ clinic, users });
   return { created: true };
 }
 
