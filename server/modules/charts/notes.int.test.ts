@@ -93,6 +93,29 @@ describe("opening an encounter", () => {
   });
 });
 
+describe("at the same time", () => {
+  it("ten simultaneous opens of one appointment make one encounter", async () => {
+    const patient = await createPatient(fixture.clinic.id);
+    const appointment = await createAppointment(fixture, setup, patient.id, { status: "IN_VISIT" });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? nurse : physician).charts.openEncounter({ appointmentId: appointment.id })));
+    expect(new Set(results.map((r) => r.encounter.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(await db.note.count({ where: { patientId: patient.id } })).toBe(1);
+  });
+
+  it("of ten simultaneous saves of one version, one wins and nine are told who won", async () => {
+    const patient = await createPatient(fixture.clinic.id);
+    const encounter = await openAdHoc(patient.id);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => physician.charts.saveNote({ noteId: encounter.noteId!, version: 1, plan: `Plan ${i}` })));
+    const won = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof physician.charts.saveNote>>> => r.status === "fulfilled");
+    expect(won).toHaveLength(1);
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as { code: string; message: string });
+    expect(lost.map((e) => e.code)).toEqual(Array(9).fill("CONFLICT"));
+    expect(lost.every((e) => e.message.includes(fixture.users.PHYSICIAN.name))).toBe(true);
+    expect(await db.note.findUniqueOrThrow({ where: { id: encounter.noteId! }, select: { plan: true, version: true } })).toEqual({ plan: won[0]!.value.plan, version: 2 });
+  });
+});
+
 describe("saving a note", () => {
   it("saves sections, and refuses a stale save naming who, with both versions and their text", async () => {
     const patient = await createPatient(fixture.clinic.id);
