@@ -9,7 +9,7 @@ import { compactNoteDoc, loadNoteDoc, materializeNoteDoc, noteTexts, NOTE_FIELDS
 import type { PresenceListAck } from "../../server/realtime/presence.ts";
 import { createClinic, createPatient, createScheduling, DEMO_PASSWORD, type ClinicFixture } from "../factories/index.ts";
 import { connected, HttpClient, waitFor } from "../helpers/http.ts";
-import { startProcess, stopProcess } from "../helpers/processes.ts";
+import { freePorts, startProcess, stopProcess } from "../helpers/processes.ts";
 
 /**
  * Live note co-editing and chart presence across two real web processes sharing Redis and
@@ -17,8 +17,7 @@ import { startProcess, stopProcess } from "../helpers/processes.ts";
  * No assertion is about time: waits only bound how long a broken build may hang.
  */
 
-const PORT_A = 3810 + (process.pid % 50);
-const PORT_B = PORT_A + 100;
+const [PORT_A, PORT_B] = (await freePorts(2)) as [number, number];
 const urlA = `http://127.0.0.1:${PORT_A}`;
 const urlB = `http://127.0.0.1:${PORT_B}`;
 let webA: ChildProcess;

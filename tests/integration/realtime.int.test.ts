@@ -2,11 +2,10 @@ import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClinic, createPatient, DEMO_PASSWORD, type ClinicFixture } from "../factories/index.ts";
 import { connected, HttpClient, subscribe, waitFor } from "../helpers/http.ts";
-import { startProcess, stopProcess } from "../helpers/processes.ts";
+import { freePorts, startProcess, stopProcess } from "../helpers/processes.ts";
 
 // Two real web processes on two ports, sharing one Redis, as in production behind a balancer.
-const PORT_A = 3610 + (process.pid % 50);
-const PORT_B = PORT_A + 100;
+const [PORT_A, PORT_B] = (await freePorts(2)) as [number, number];
 let webA: ChildProcess;
 let webB: ChildProcess;
 let fixture: ClinicFixture;

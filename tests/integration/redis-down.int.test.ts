@@ -4,10 +4,10 @@ import { db } from "../../server/db.ts";
 import { deliverDueReminders } from "../../server/modules/scheduling/index.ts";
 import { createClinic, createPatient, createScheduling, DEMO_PASSWORD, middayZone, type ClinicFixture } from "../factories/index.ts";
 import { HttpClient } from "../helpers/http.ts";
-import { startProcess, stopProcess } from "../helpers/processes.ts";
+import { freePorts, startProcess, stopProcess } from "../helpers/processes.ts";
 
 // A web process whose Redis is unreachable (nothing listens on that port).
-const PORT = 3810 + (process.pid % 50);
+const [PORT] = (await freePorts(1)) as [number];
 let web: ChildProcess;
 let fixture: ClinicFixture;
 
