@@ -51,6 +51,11 @@ export function PatientBanner({ banner }: { banner: BannerData }) {
               <li>
                 <Badge tone="ok">No known allergies</Badge>
               </li>
+            ) : allergies.items.length === 0 ? (
+              // Roles without chart:read learn that allergies exist, not what they are.
+              <li>
+                <Badge tone="danger">Allergies recorded</Badge>
+              </li>
             ) : (
               allergies.items.map((item) => (
                 <li key={item}>
