@@ -91,6 +91,8 @@ function SyncStatus({ snapshot }: { snapshot: CollabSnapshot }) {
 const theme = EditorView.theme({
   "&": { fontSize: "0.875rem", backgroundColor: "white" },
   "&.cm-focused": { outline: "2px solid #2b968b", outlineOffset: "1px" },
+  // Clinical prose, not code: the page's font rather than CodeMirror's monospace.
+  ".cm-scroller": { fontFamily: "inherit", lineHeight: "1.5" },
   ".cm-content": { minHeight: "4.5rem", padding: "0.5rem 0.75rem", fontFamily: "inherit", caretColor: "#17202a" },
   ".cm-line": { padding: "0" },
   "&.cm-editor.cm-readonly": { backgroundColor: "#f5f7f9" },
