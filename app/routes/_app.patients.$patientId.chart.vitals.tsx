@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { useId } from "react";
+import { useId, useState } from "react";
+import { Button } from "~/components/ui/button";
 import { RouteErrorBoundary } from "~/components/error-page";
 import { useChartEvents } from "~/features/charts/live";
 import { toWire } from "~/features/charts/types";
@@ -16,8 +17,12 @@ export { RouteErrorBoundary as ErrorBoundary };
 
 export const handle: ChartHandle = { chartSection: "vitals" };
 
-/** How many sets the trends cover (the most recent; the server caps the window). */
-const TREND_LIMIT = 500;
+/**
+ * How many sets the page loads: the most recent 200 (years of visits for most patients) render
+ * with the page; the longer history loads on request.
+ */
+const TREND_LIMIT = 200;
+const HISTORY_LIMIT = 2_000;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const patientId = patientIdParam(params.patientId);
@@ -30,10 +35,13 @@ export default function VitalsPage() {
   const canWrite = useCan("chart:write");
   const utils = trpc.useUtils();
   const formId = useId();
-  const input = { patientId, limit: TREND_LIMIT };
-  const query = trpc.charts.vitals.useQuery(input, { initialData: vitals, meta: { silentErrors: true } });
+  const [longer, setLonger] = useState(false);
+  const recent = trpc.charts.vitals.useQuery({ patientId, limit: TREND_LIMIT }, { initialData: vitals, meta: { silentErrors: true } });
+  const history = trpc.charts.vitals.useQuery({ patientId, limit: HISTORY_LIMIT }, { enabled: longer, meta: { silentErrors: true } });
+  // Invalidates both windows (a partial match on the input).
   useChartEvents(patientId, ["vitals"], () => void utils.charts.vitals.invalidate({ patientId }));
-  const items = query.data.items;
+  const items = longer && history.data ? history.data.items : recent.data.items;
+  const mayHaveMore = recent.data.items.length >= TREND_LIMIT;
 
   return (
     <div key={patientId} className="space-y-6">
@@ -44,6 +52,16 @@ export default function VitalsPage() {
           </h2>
           <VitalsForm patientId={patientId} />
         </section>
+      ) : null}
+      {mayHaveMore ? (
+        <div className="flex items-center gap-3 text-sm text-ink-muted">
+          <span>{longer && history.data ? `Showing all ${items.length} sets of vitals.` : `Showing the latest ${TREND_LIMIT} sets of vitals.`}</span>
+          {!longer || !history.data ? (
+            <Button size="sm" variant="secondary" disabled={longer && history.isFetching} onClick={() => setLonger(true)}>
+              {longer ? "Loading…" : "Show the whole history"}
+            </Button>
+          ) : null}
+        </div>
       ) : null}
       <VitalsTrends items={items} />
       <VitalsTable items={items} />

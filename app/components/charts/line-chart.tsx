@@ -53,8 +53,13 @@ interface LineChartProps {
   height?: number;
   /** Text when there is nothing to draw. */
   emptyText?: string;
-  /** Shows the numbers as a table under the chart (always present for screen readers). */
-  showTable?: boolean;
+  /**
+   * The numbers as a table: "visible" under the chart, "hidden" for screen readers only (the
+   * default), or "none" when the page already lists the same values in a table of its own
+   * (`tableNote` then says where).
+   */
+  table?: "visible" | "hidden" | "none";
+  tableNote?: string;
 }
 
 export const CHART_COLORS = ["#1f7a72", "#a11f1f", "#8a5300", "#3b5bdb", "#6b7784"] as const;
@@ -67,7 +72,10 @@ const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", tim
  * after hydration; the server renders a box of the same height, so the page does not jump and the
  * first paint costs nothing. The same numbers are always in a table for assistive technology.
  */
-export function LineChart({ title, unit, series, band, height = 220, emptyText = "No values recorded yet.", showTable = false }: LineChartProps) {
+/** Rows in the chart's own table: the most recent ones (a table of thousands helps nobody). */
+const TABLE_ROWS = 100;
+
+export function LineChart({ title, unit, series, band, height = 220, emptyText = "No values recorded yet.", table = "hidden", tableNote }: LineChartProps) {
   const hydrated = useHydrated();
   const captionId = useId();
   const hasData = series.some((s) => s.points.some((p) => p.y !== null));
@@ -170,15 +178,17 @@ export function LineChart({ title, unit, series, band, height = 220, emptyText =
       </figcaption>
       {hasData ? (
         <div style={{ height }} className="relative" data-testid="line-chart">
-          {hydrated ? <Line data={data} options={options} role="img" aria-label={`${title}, ${rows.length} readings; values in the table`} /> : null}
+          {hydrated ? <Line data={data} options={options} role="img" aria-label={`${title}, ${rows.length} readings; ${tableNote ?? "values in the table"}`} /> : null}
         </div>
       ) : (
         <p className="text-sm text-ink-subtle">{emptyText}</p>
       )}
-      {hasData ? (
-        <div className={showTable ? "max-h-60 overflow-y-auto rounded-md border border-surface-border" : "sr-only"}>
+      {hasData && table !== "none" ? (
+        <div className={table === "visible" ? "max-h-60 overflow-y-auto rounded-md border border-surface-border" : "sr-only"}>
           <table className="w-full text-sm">
-            <caption className="sr-only">{title} values</caption>
+            <caption className="sr-only">
+              {title} values{rows.length > TABLE_ROWS ? `, latest ${TABLE_ROWS} of ${rows.length}` : ""}
+            </caption>
             <thead className="bg-surface-sunken text-left text-xs text-ink-muted uppercase">
               <tr>
                 <th scope="col" className="px-3 py-1.5">
@@ -192,7 +202,7 @@ export function LineChart({ title, unit, series, band, height = 220, emptyText =
               </tr>
             </thead>
             <tbody className="divide-y divide-surface-border">
-              {rows.slice(0, 200).map(([x, points]) => (
+              {rows.slice(0, TABLE_ROWS).map(([x, points]) => (
                 <tr key={x}>
                   <td className="px-3 py-1 whitespace-nowrap text-ink-muted">{fullFormat.format(new Date(x))}</td>
                   {points.map((p, i) => (

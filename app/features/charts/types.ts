@@ -58,7 +58,21 @@ export type AbnormalFlag = NonNullable<LabResult["abnormalFlag"]>;
 export const CHART_SECTIONS = ["summary", "encounter", "vitals", "problems", "allergies", "medications", "labs"] as const;
 export type ChartSectionName = (typeof CHART_SECTIONS)[number];
 
-/** Loader data (Dates) in the browser client's shape (ISO strings). */
+/**
+ * Loader data (Dates) in the browser client's shape (ISO strings), as JSON would give it: a walk
+ * that only swaps Dates, cheaper than a stringify/parse round trip on a page of 500 vitals.
+ */
 export function toWire<T>(value: T): Wire<T> {
-  return JSON.parse(JSON.stringify(value)) as Wire<T>;
+  return wire(value) as Wire<T>;
+}
+
+function wire(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(wire);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = wire(v);
+    return out;
+  }
+  return value;
 }

@@ -48,7 +48,7 @@ export function VitalsTrends({ items }: { items: Vitals[] }) {
     <div className="grid gap-4 lg:grid-cols-2">
       {charts.map((c) => (
         <div key={c.title} className="rounded-lg border border-surface-border bg-surface p-4 shadow-card">
-          <LineChart title={c.title} unit={c.unit} series={c.series} band={c.band} />
+          <LineChart title={c.title} unit={c.unit} series={c.series} band={c.band} table="none" tableNote="the values are in the vitals table below" />
         </div>
       ))}
     </div>
