@@ -8,7 +8,7 @@
  *    Remix SSR) runs as a child process; a physician signs in through Auth.js; then N sequential GETs
  *    of the chart page (`/patients/:id/chart`: every loader of the page, i.e. session, the app
  *    layout, the patient banner, the chart summary and the encounter timeline, then the React render)
- *    measure TTFB (response headers) and the whole document. The vitals (500 sets + trends), labs and
+ *    measure TTFB (response headers) and the whole document. The vitals (latest 200 sets + trends), labs and
  *    encounter pages are measured the same way, and the chart page again with C concurrent clients.
  *    Same run, same data:
  *    - floor: the chart page's queries sent straight through `pg` (session lookup, layout, banner +
@@ -465,7 +465,7 @@ async function main() {
     pages.push(await measurePage(clients, procs, "Chart page (summary + timeline)", chartPath, opts.requests, 1, opts.warmup));
     log(`  TTFB p50/p95/p99 ${trio(pages[0]!.ttfb)} ms; CPU/request web ${ms(pages[0]!.cpuMsPerRequest.web)} ms, PostgreSQL ${ms(pages[0]!.cpuMsPerRequest.postgres)} ms`);
     for (const [label, suffix] of [
-      ["Vitals page (500 sets, trends)", "/vitals"],
+      ["Vitals page (latest 200 sets, trends)", "/vitals"],
       ["Labs page (100 orders + results)", "/labs"],
       ["Encounter page (note)", `/encounters/${seeded.latestEncounterId}`],
     ] as const) {

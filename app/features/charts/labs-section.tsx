@@ -78,9 +78,12 @@ export function LabsSection({ patientId, initial }: { patientId: string; initial
                   </span>
                 </span>
                 {canWrite ? (
-                  <Button size="sm" variant="secondary" aria-label={`Enter result for ${o.testName}`} onClick={() => setResulting(o)}>
-                    Enter result
-                  </Button>
+                  <span className="flex flex-wrap items-center gap-2">
+                    <Button size="sm" variant="secondary" aria-label={`Enter result for ${o.testName}`} onClick={() => setResulting(o)}>
+                      Enter result
+                    </Button>
+                    <CancelOrder order={o} onCancelled={refresh} />
+                  </span>
                 ) : null}
               </li>
             ))}
@@ -94,6 +97,53 @@ export function LabsSection({ patientId, initial }: { patientId: string; initial
       <ResultsTable results={results} unacknowledged={unacknowledgedCount} canWrite={canWrite} onChanged={refresh} />
       <LabTrend patientId={patientId} results={results} />
     </div>
+  );
+}
+
+/** Cancelling an order that has no result yet, with the reason (kept on the order). */
+function CancelOrder({ order, onCancelled }: { order: LabOrder; onCancelled: () => void }) {
+  const { toast } = useToast();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const cancel = trpc.charts.cancelLabOrder.useMutation({
+    meta: { silentErrors: true },
+    onSuccess: () => {
+      toast({ tone: "success", title: `Order cancelled: ${order.testName}` });
+      setOpen(false);
+      onCancelled();
+    },
+  });
+  if (!open) {
+    return (
+      <Button size="sm" variant="ghost" aria-label={`Cancel order for ${order.testName}`} onClick={() => setOpen(true)}>
+        Cancel order
+      </Button>
+    );
+  }
+  const errors = fieldErrorsOf(cancel.error);
+  return (
+    <form
+      aria-label={`Cancel order for ${order.testName}`}
+      noValidate
+      className="flex flex-wrap items-end gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!cancel.isPending) cancel.mutate({ labOrderId: order.id, version: order.version, reason });
+      }}
+    >
+      <TextField label="Reason for cancelling" value={reason} onChange={(e) => setReason(e.target.value)} errors={errors.reason} maxLength={300} />
+      <Button type="submit" size="sm" variant="danger" disabled={cancel.isPending}>
+        {cancel.isPending ? "Cancelling…" : "Cancel order"}
+      </Button>
+      <Button size="sm" variant="ghost" onClick={() => setOpen(false)}>
+        Keep
+      </Button>
+      {cancel.error && !errors.reason ? (
+        <Notice tone="danger" role="alert" className="w-full">
+          {errorMessageOf(cancel.error)}
+        </Notice>
+      ) : null}
+    </form>
   );
 }
 

@@ -12,7 +12,7 @@ import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { conflictOf } from "./conflict";
 import { useChartEvents } from "./live";
 import type { Medication } from "./types";
-import { ChangedMeanwhile, changedValues, EditConflict, FormShell, SectionCard, useVersionedEdit } from "./ui";
+import { ChangedMeanwhile, changedValues, EditConflict, EnteredInErrorButton, FormShell, SectionCard, useVersionedEdit } from "./ui";
 
 type MedValues = { drugName: string; dose: string; route: string; frequency: string; startDate: string; stopDate: string; status: Medication["status"]; notes: string };
 
@@ -257,6 +257,7 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
             <SelectField label="Status" value={edit.values.status} options={STATUS_OPTIONS} onChange={(e) => editing.change({ status: e.target.value as Medication["status"] })} errors={editErrors.status} />
           </div>
           <TextAreaField label="Medication notes" rows={2} value={edit.values.notes} onChange={(e) => editing.change({ notes: e.target.value })} errors={editErrors.notes} maxLength={4000} />
+          <EnteredInErrorButton what={edit.base.drugName} pending={update.isPending} onConfirm={() => update.mutate({ id: edit.id, version: edit.baseVersion, enteredInError: true })} />
         </FormShell>
       ) : null}
     </SectionCard>

@@ -13,7 +13,7 @@ import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { Icd10CodePicker, type PickedCode } from "./code-picker";
 import { useChartEvents } from "./live";
 import type { Problem } from "./types";
-import { ChangedMeanwhile, changedValues, EditConflict, FormShell, SectionCard, useVersionedEdit } from "./ui";
+import { ChangedMeanwhile, changedValues, EditConflict, EnteredInErrorButton, FormShell, SectionCard, useVersionedEdit } from "./ui";
 
 type ProblemValues = { description: string; onsetDate: string; status: "ACTIVE" | "RESOLVED"; resolvedAt: string; notes: string };
 
@@ -255,6 +255,7 @@ export function ProblemsSection({ patientId, initial }: { patientId: string; ini
             ) : null}
           </div>
           <TextAreaField label="Problem notes" rows={2} value={edit.values.notes} onChange={(e) => editing.change({ notes: e.target.value })} errors={editErrors.notes} maxLength={4000} />
+          <EnteredInErrorButton what={edit.base.description} pending={update.isPending} onConfirm={() => update.mutate({ id: edit.id, version: edit.baseVersion, enteredInError: true })} />
         </FormShell>
       ) : null}
     </SectionCard>

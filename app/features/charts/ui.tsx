@@ -156,3 +156,29 @@ export function ChangedMeanwhile({ who }: { who: string }) {
     </Notice>
   );
 }
+
+/**
+ * "Entered in error": hides an item from the chart (kept for the record). Two steps, so a stray
+ * click does not remove a problem or a medication from everyone's view.
+ */
+export function EnteredInErrorButton({ what, pending, onConfirm }: { what: string; pending: boolean; onConfirm: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <Button size="sm" variant="ghost" onClick={() => setConfirming(true)}>
+        Entered in error…
+      </Button>
+    );
+  }
+  return (
+    <span className="flex flex-wrap items-center gap-2 text-sm text-ink">
+      Hide {what} from the chart as entered in error?
+      <Button size="sm" variant="danger" disabled={pending} onClick={onConfirm}>
+        {pending ? "Hiding…" : "Hide as entered in error"}
+      </Button>
+      <Button size="sm" variant="ghost" onClick={() => setConfirming(false)}>
+        Keep
+      </Button>
+    </span>
+  );
+}
