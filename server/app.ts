@@ -42,6 +42,42 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction) {
   next();
 }
 
+/**
+ * tRPC's Express adapter writes a JSON body through a web stream: `res.write(chunk)` then
+ * `res.flush()`, no Content-Length. compression() then cannot see the size, so it gzipped even a
+ * 55-byte answer (and flushed the gzip stream mid-response). Buffering a JSON body into one
+ * `res.end(body)` with a Content-Length lets the default 1 kB threshold apply: small answers
+ * go out as they are, larger ones are gzipped in one pass. Streamed responses (any other content
+ * type, e.g. SSE or JSON lines) pass through untouched.
+ */
+function bufferJsonResponse(_req: Request, res: Response, next: NextFunction) {
+  const chunks: Buffer[] = [];
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  const buffering = () => !res.headersSent && String(res.getHeader("content-type") ?? "").startsWith("application/json");
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (!buffering() || !(chunk instanceof Uint8Array)) return write(chunk, ...rest);
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    return true;
+  }) as Response["write"];
+  const resWithFlush = res as Response & { flush?: () => void };
+  const flush = resWithFlush.flush?.bind(res);
+  resWithFlush.flush = () => {
+    if (chunks.length === 0) flush?.();
+  };
+  res.end = ((...args: unknown[]) => {
+    if (chunks.length === 0) return end(...args);
+    const [last] = args;
+    if (last instanceof Uint8Array) chunks.push(Buffer.from(last.buffer, last.byteOffset, last.byteLength));
+    else if (typeof last === "string") chunks.push(Buffer.from(last));
+    const body = Buffer.concat(chunks);
+    chunks.length = 0;
+    if (!res.headersSent) res.setHeader("Content-Length", body.length);
+    return end(body);
+  }) as Response["end"];
+  next();
+}
+
 export async function createWebServer(options: { port: number; host?: string; remix: RemixMode }): Promise<WebServer> {
   const app = express();
   const httpServer = createServer(app);
@@ -63,6 +99,7 @@ export async function createWebServer(options: { port: number; host?: string; re
 
   app.use(
     "/api/trpc",
+    bufferJsonResponse,
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req }) => createHttpContext(req),
