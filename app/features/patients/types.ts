@@ -15,7 +15,6 @@ export type Condition = History["conditions"][number];
 export type Surgery = History["surgeries"][number];
 export type FamilyHistoryItem = History["familyHistory"][number];
 export type SocialHistory = NonNullable<History["socialHistory"]>;
-export type Icd10Code = RouterOutputs["codes"]["icd10Search"][number];
 
 export type RegisterInput = RouterInputs["patients"]["register"];
 export type UpdateInput = RouterInputs["patients"]["update"];
