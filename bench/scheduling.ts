@@ -27,6 +27,8 @@
  *          --contenders 200 --bookings 1000 --concurrency 12 --receptionists 8 --board-users 4
  *          --reminders 100000 --workers 2 (child worker processes; 0 = in-process)
  *          --deliver-seconds 300 (time given to the workers; all N when they are fast enough)
+ *          --web-root DIR (run the web processes from another checkout, for an A/B of a server change:
+ *          `cp -r server tests jobs package.json tsconfig.json DIR`, symlink node_modules, patch)
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import http, { createServer } from "node:http";
@@ -90,6 +92,7 @@ function options() {
       workers: { type: "string", default: "2" },
       "naive-gap": { type: "string", default: "5" },
       "deliver-seconds": { type: "string", default: "300" },
+      "web-root": { type: "string" },
     },
   });
   const int = (name: keyof typeof values, min: number) => {
@@ -113,6 +116,7 @@ function options() {
     workers: int("workers", 0),
     naiveGap: int("naive-gap", 0),
     deliverSeconds: int("deliver-seconds", 1),
+    webScript: values["web-root"] ? path.resolve(String(values["web-root"]), "tests/helpers/web-process.ts") : "tests/helpers/web-process.ts",
   };
 }
 
@@ -371,7 +375,7 @@ async function main(): Promise<number> {
     if (ports[0] === ports[1]) ports[1] = await freePort();
     log(`starting 2 web processes on ports ${ports.join(", ")}`);
     const webs = await Promise.all(
-      ports.map((port, i) => startChild(`web ${"AB"[i]}`, "tests/helpers/web-process.ts", { ...CHILD_ENV, PORT: String(port) }, "web process ready")),
+      ports.map((port, i) => startChild(`web ${"AB"[i]}`, opts.webScript, { ...CHILD_ENV, PORT: String(port) }, "web process ready")),
     );
     children.push(...webs);
     webUrls = ports.map((p) => `http://127.0.0.1:${p}`);
