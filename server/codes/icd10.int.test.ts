@@ -91,6 +91,7 @@ describe("searchIcd10 by words", () => {
 
   it("finds common conditions by their everyday words", async () => {
     expect((await searchIcd10("hypertension")).map((r) => r.code)).toContain("I10");
+    expect((await searchIcd10("essential hypertension"))[0]).toMatchObject({ code: "I10" });
     expect((await searchIcd10("atrial fibrillation")).map((r) => r.code.slice(0, 3))).toContain("I48");
     expect((await searchIcd10("osteoarthritis knee"))[0]?.code.slice(0, 3)).toBe("M17");
   });

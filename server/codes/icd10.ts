@@ -65,8 +65,10 @@ function searchByCode(prefix: string, limit: number): Promise<Icd10Code[]> {
  * `terms` holds one tsquery term per word (a prefix like `diab:*` or alternatives like
  * `(diabetes | diabetic)`), all built from [a-z0-9] words, so the query string cannot be malformed.
  * Ranking, cheapest signals only (they are computed for every matching row, which for a common
- * word is a quarter of the table): the description starts with what was typed; then the typed
- * words appear together; then shorter codes first, because a category ("E11.9 Type 2 diabetes
+ * word is a quarter of the table): the description starts with what was typed; then it starts
+ * with the first typed word ("essential hypertension" → "Essential (primary) hypertension", I10,
+ * before "Pre-existing essential hypertension …"); then the typed words appear together; then
+ * shorter codes first, because a category ("E11.9 Type 2 diabetes
  * mellitus without complications") is what people usually look for before the specific sub-codes;
  * then shorter descriptions.
  */
@@ -78,6 +80,7 @@ function searchByWords(words: string[], terms: string[], limit: number): Promise
     WHERE to_tsvector('simple', description) @@ to_tsquery('simple', ${terms.join(" & ")})
     ORDER BY
       lower(left(description, ${phrase.length}::int)) = ${phrase} DESC,
+      lower(left(description, ${words[0]!.length}::int)) = ${words[0]!} DESC,
       (${words.length}::int > 1 AND strpos(lower(description), ${phrase}) > 0) DESC,
       length(code), length(description), code
     LIMIT ${limit}`;
