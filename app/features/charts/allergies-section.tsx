@@ -104,13 +104,8 @@ export function AllergiesSection({ patientId, initial }: { patientId: string; in
   });
   const editErrors = fieldErrorsOf(update.error);
 
-  function save(version: number) {
-    if (!edit) return;
-    const changes = changedValues(edit.base, edit.values);
-    if (!Object.keys(changes).length) return editing.stop();
-    const { severity, ...rest } = changes;
-    update.mutate({ id: edit.id, version, ...rest, ...(severity !== undefined ? { severity: severity || null } : {}) });
-  }
+  const save = (version: number) =>
+    editing.save((id, { severity, ...rest }) => update.mutate({ id, version, ...rest, ...(severity !== undefined ? { severity: severity || null } : {}) }));
 
   const columns = useMemo(
     () => [

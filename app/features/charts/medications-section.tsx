@@ -93,12 +93,7 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
   const editErrors = fieldErrorsOf(update.error);
   const quick = trpc.charts.updateMedication.useMutation({ onSuccess: refresh });
 
-  function save(version: number) {
-    if (!edit) return;
-    const changes = changedValues(edit.base, edit.values);
-    if (!Object.keys(changes).length) return editing.stop();
-    update.mutate({ id: edit.id, version, ...changes });
-  }
+  const save = (version: number) => editing.save((id, changes) => update.mutate({ id, version, ...changes }));
 
   const columns = useMemo(
     () => [

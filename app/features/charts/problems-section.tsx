@@ -85,13 +85,8 @@ export function ProblemsSection({ patientId, initial }: { patientId: string; ini
   const editErrors = fieldErrorsOf(update.error);
   const quick = trpc.charts.updateProblem.useMutation({ onSuccess: refresh });
 
-  function save(version: number) {
-    if (!edit) return;
-    const changes = changedValues(edit.base, edit.values);
-    if (!Object.keys(changes).length) return editing.stop();
-    // Resolving without a date: the server sets today.
-    update.mutate({ id: edit.id, version, ...changes });
-  }
+  // Resolving without a date: the server sets today.
+  const save = (version: number) => editing.save((id, changes) => update.mutate({ id, version, ...changes }));
 
   const columns = useMemo(
     () => [

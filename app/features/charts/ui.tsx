@@ -109,6 +109,16 @@ export function useVersionedEdit<V extends Record<string, unknown>>() {
     /** after "Save mine over theirs": the next save names the version that is now current */
     rebase: (version: number, base: V) => setEdit((e) => (e ? { ...e, baseVersion: version, base } : e)),
     stop: () => setEdit(null),
+    /**
+     * Sends only the fields the user changed, so the other person's other changes are kept; with
+     * nothing changed it just closes the form.
+     */
+    save: (send: (id: string, changes: Partial<V>) => void) => {
+      if (!edit) return;
+      const changes = changedValues(edit.base, edit.values);
+      if (!Object.keys(changes).length) return setEdit(null);
+      send(edit.id, changes);
+    },
   };
 }
 
