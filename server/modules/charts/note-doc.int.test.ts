@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { createClinic, createPatient, createScheduling, type ClinicFixture } from "../../../tests/factories/index.ts";
 import { db } from "../../db.ts";
+import { env } from "../../env.ts";
 import { appendNoteUpdate, closeNoteBroadcaster, compactNoteDoc, loadNoteDoc, materializeNoteDoc, noteTexts, replaceNoteText } from "./note-doc.ts";
 
 /** The note document's storage rules, against the real database and its triggers. */
@@ -75,6 +77,40 @@ describe("note document", () => {
     expect(note.docState).not.toBeNull();
     expect(note.version).toBe(1); // folding is not an edit
     expect(await db.noteDocUpdate.count({ where: { noteId } })).toBe(0);
+  });
+
+  it("keeps an update that queued behind a compaction, though the compaction folded a later one", async () => {
+    const noteId = await newNote({ subjective: "Cough." });
+    const base = await loadNoteDoc(db, noteId);
+    const waiting = clientEdit(base, (d) => d.getText("plan").insert(0, "Fluids."));
+    const folded = clientEdit(base, (d) => d.getText("assessment").insert(0, "Viral URI"));
+    const compactor = new pg.Client({ connectionString: env.DATABASE_URL });
+    await compactor.connect();
+    try {
+      // A compaction holds the note row while an append arrives: the append waits for the row.
+      await compactor.query("BEGIN");
+      await compactor.query("SELECT 1 FROM note WHERE id = $1 FOR UPDATE", [noteId]);
+      const append = appendNoteUpdate(db, noteId, waiting);
+      for (let i = 0; i < 200; i++) {
+        const blocked = await compactor.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO note_doc_update%'");
+        if (blocked.rowCount) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // Meanwhile the compaction appends (as the seed or a save does under the lock) and folds
+      // everything it can see, up to the largest id.
+      const { rows } = await compactor.query<{ id: string }>("INSERT INTO note_doc_update (note_id, update) VALUES ($1, $2) RETURNING id", [noteId, Buffer.from(folded)]);
+      const state = new Y.Doc();
+      Y.applyUpdate(state, Y.encodeStateAsUpdate(base));
+      Y.applyUpdate(state, folded);
+      await compactor.query("UPDATE note SET doc_state = $2, doc_state_update_id = $3 WHERE id = $1", [noteId, Buffer.from(Y.encodeStateAsUpdate(state)), rows[0]!.id]);
+      await compactor.query("DELETE FROM note_doc_update WHERE note_id = $1 AND id <= $2", [noteId, rows[0]!.id]);
+      await compactor.query("COMMIT");
+      await append;
+    } finally {
+      await compactor.end();
+    }
+    // The waiting update is above the fold, so it is still read: nothing typed is lost.
+    expect(noteTexts(await loadNoteDoc(db, noteId))).toMatchObject({ subjective: "Cough.", assessment: "Viral URI", plan: "Fluids." });
   });
 
   it("has no document until one is used: materialise and replace leave the columns as the truth", async () => {

@@ -234,8 +234,9 @@ export async function materializeNoteDoc(tx: Tx, noteId: string): Promise<NoteTe
 
 /**
  * Compaction outside signing: folds pending updates when there are at least `minPending`. Takes the
- * note row FOR UPDATE, which waits for in-flight appends (they hold it FOR SHARE) so that no update
- * with a smaller id can still commit after the fold. Returns how many updates were folded.
+ * note row FOR UPDATE, which waits for in-flight appends: the insert trigger takes the row FOR SHARE
+ * and only then draws the row's id, so no update with a smaller id can still commit after the fold
+ * (migration 20261126121500_note_update_id_under_lock). Returns how many updates were folded.
  */
 export async function compactNoteDoc(db: Db, noteId: string, minPending = 1): Promise<number> {
   return inTx(db, async (tx) => {
