@@ -1,7 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
 const CI = Boolean(process.env.CI);
-const baseURL = "http://127.0.0.1:3100";
+// E2E_PORT lets a second run share the machine (scripts/e2e-server.ts follows it).
+const baseURL = `http://127.0.0.1:${process.env.E2E_PORT ?? "3100"}`;
 
 /**
  * End-to-end tests drive Debian's Chromium (no browser download here) against the BUILT app,
