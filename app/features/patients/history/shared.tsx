@@ -1,0 +1,131 @@
+import { useRevalidator } from "@remix-run/react";
+import { useId, useState, type FormEvent, type ReactNode, type Ref } from "react";
+import { Button } from "~/components/ui/button";
+import { Notice } from "~/components/ui/notice";
+import { Time } from "~/components/ui/time";
+import { useToast } from "~/components/ui/toast";
+import { errorMessageOf } from "~/lib/trpc";
+
+/** Whole numbers typed into a box: empty is null; anything else goes as typed for the server to judge. */
+export const intOrNull = (text: string) => (text.trim() === "" ? null : Number(text));
+
+/** After any history write: toast, and reload the page data (other viewers hear the live event). */
+export function useHistoryWrite() {
+  const { toast } = useToast();
+  const { revalidate } = useRevalidator();
+  return (title: string) => {
+    toast({ tone: "success", title });
+    revalidate();
+  };
+}
+
+export function Card({ title, count, action, children }: { title: string; count?: number; action?: ReactNode; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section aria-labelledby={id} className="flex flex-col rounded-lg border border-surface-border bg-surface shadow-card">
+      <div className="flex items-center justify-between gap-3 border-b border-surface-border px-4 py-2.5">
+        <h3 id={id} className="text-sm font-semibold text-ink">
+          {title}
+          {count !== undefined ? <span className="ml-2 font-normal text-ink-muted">{count}</span> : null}
+        </h3>
+        {action}
+      </div>
+      <div className="flex-1">{children}</div>
+    </section>
+  );
+}
+
+export function Recorded({ item }: { item: { recordedBy: { name: string }; recordedAt: string } }) {
+  return (
+    <p className="mt-0.5 text-xs text-ink-muted">
+      Recorded by {item.recordedBy.name}, <Time value={item.recordedAt} />
+    </p>
+  );
+}
+
+/** A coded entry as words, for "their saved value". */
+export const codedLabel = (c: { text: string; codeDotted: string | null }) => (c.codeDotted ? `${c.text} (ICD-10 ${c.codeDotted})` : c.text);
+
+export function CodeBadge({ code }: { code: string | null }) {
+  return code ? <span className="ml-2 rounded bg-surface-sunken px-1.5 py-0.5 font-mono text-xs text-ink-muted">{code}</span> : null;
+}
+
+/**
+ * Remove in two steps, so a stray click does not delete history. The server keeps the row (soft
+ * delete, with who and when) and checks the version, like an edit.
+ */
+export function RemoveButton({ what, pending, onRemove }: { what: string; pending: boolean; onRemove: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <Button size="sm" variant="ghost" aria-label={`Remove ${what}`} onClick={() => setConfirming(true)}>
+        Remove
+      </Button>
+    );
+  }
+  return (
+    <span className="flex shrink-0 flex-wrap items-center gap-1">
+      <span className="text-xs text-ink-muted">Remove from the history?</span>
+      <Button size="sm" variant="danger" disabled={pending} aria-label={`Confirm removing ${what}`} onClick={onRemove}>
+        {pending ? "Removing…" : "Remove"}
+      </Button>
+      <Button size="sm" variant="ghost" onClick={() => setConfirming(false)}>
+        Keep
+      </Button>
+    </span>
+  );
+}
+
+export function EmptyRow({ children }: { children: ReactNode }) {
+  return <p className="px-4 py-4 text-sm text-ink-subtle">{children}</p>;
+}
+
+export function AddToggle({ open, label, onToggle }: { open: boolean; label: string; onToggle: () => void }) {
+  return (
+    <Button size="sm" variant={open ? "ghost" : "secondary"} onClick={onToggle} aria-expanded={open}>
+      {open ? "Close" : label}
+    </Button>
+  );
+}
+
+export function FormShell({ label, onSubmit, onCancel, error, pending, submitLabel, children, formRef }: {
+  label: string;
+  onSubmit: () => void;
+  onCancel?: () => void;
+  /** shown under the fields; null when the caller shows it itself (a version conflict) */
+  error: unknown;
+  pending: boolean;
+  submitLabel: string;
+  children: ReactNode;
+  formRef?: Ref<HTMLFormElement>;
+}) {
+  return (
+    <form
+      ref={formRef}
+      aria-label={label}
+      noValidate
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        if (!pending) onSubmit();
+      }}
+      className="space-y-3 border-t border-surface-border bg-surface-muted px-4 py-4"
+    >
+      {children}
+      {error ? (
+        <Notice tone="danger" role="alert" title="Not saved">
+          {errorMessageOf(error)}
+        </Notice>
+      ) : null}
+      <div className="flex gap-2">
+        <Button type="submit" size="sm" disabled={pending}>
+          {pending ? "Saving…" : submitLabel}
+        </Button>
+        {onCancel ? (
+          <Button size="sm" variant="ghost" onClick={onCancel}>
+            Cancel
+          </Button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
