@@ -423,9 +423,9 @@ async function main() {
   await dropDatabase(DATABASE_URL);
   await ensureDatabase(DATABASE_URL);
   await applyMigrations(DATABASE_URL, { warn: () => {} });
-  const { importIcd10, importLoinc } = await import("../server/codes/import.ts");
+  const { importDrugs, importIcd10, importLoinc } = await import("../server/codes/import.ts");
   log("importing ICD-10-CM and LOINC");
-  await Promise.all([importIcd10(DATABASE_URL), importLoinc(DATABASE_URL)]);
+  await Promise.all([importIcd10(DATABASE_URL), importLoinc(DATABASE_URL), importDrugs(DATABASE_URL)]);
 
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
   let web: BenchChild | undefined;

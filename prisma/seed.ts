@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import { db } from "../server/db.ts";
 import { ROLES } from "../server/permissions/registry.ts";
 import { withCheckDigit } from "../server/modules/patients/service.ts";
-import { importIcd10, importLoinc } from "../server/codes/import.ts";
+import { importDrugs, importIcd10, importLoinc } from "../server/codes/import.ts";
 import { createClinic, DEMO_PASSWORD, npiFor, type ClinicFixture } from "../tests/factories/index.ts";
 import { addDays, localToUtc, todayIn } from "../server/modules/scheduling/time.ts";
 import { seedCharts } from "./seed-charts.ts";
@@ -41,7 +41,7 @@ const LANGUAGES = ["en", "en", "en", "en", "en", "es", "es", "pt", "zh", "vi", "
  * clinic and changes nothing. Built from the same factories as the tests.
  */
 export async function seedDemo(): Promise<{ created: boolean }> {
-  await Promise.all([importIcd10(), importLoinc()]);
+  await Promise.all([importIcd10(), importLoinc(), importDrugs()]);
   const existing = await db.clinic.findUnique({ where: { slug: "demo" }, select: { id: true, name: true } });
   if (existing) {
     // A demo seeded before charts existed gets its chart data once; after that, nothing changes.

@@ -1,6 +1,8 @@
 /**
  * Loads the ICD-10-CM code set (data/code-sets/icd10cm.csv, public domain, CMS/NCHS) into
- * `icd10cm_code`, and LOINC (data/code-sets/loinc-common.csv + loinc-vitals.csv) into `loinc_code`.
+ * `icd10cm_code`, LOINC (data/code-sets/loinc-common.csv + loinc-vitals.csv) into `loinc_code`, and
+ * RxNorm drugs with drug classes (rxnorm-common.csv, drug-allergy-classes.csv) into `rxnorm_drug`
+ * and `drug_class_member`.
  *
  * Deliberately standalone: it talks to PostgreSQL through a short-lived `pg` client and imports
  * nothing from the server (no env validation, no Prisma client), so the integration-test global
@@ -219,20 +221,27 @@ export interface LoincImportOptions {
   force?: boolean;
 }
 
-function parseLoincFile(text: string | Uint8Array, header: readonly string[], label: string): string[][] {
+/** Parses a CSV whose first record must be `header`; every record must have as many fields. */
+function parseWithHeader(text: string | Uint8Array, header: readonly string[], label: string): string[][] {
   const records = parse(text, { skip_empty_lines: true, bom: true }) as string[][];
   const found = records[0];
   if (!found || found.join(",") !== header.join(",")) {
     throw new Error(`${label}: expected the header "${header.join(",")}", found "${found?.join(",") ?? ""}"`);
   }
-  for (let i = 1; i < records.length; i++) {
-    const where = `${label} record ${i + 1}`;
-    const [code = "", longCommonName = "", component = ""] = records[i]!;
-    if (records[i]!.length !== header.length) throw new Error(`${where}: expected ${header.length} fields, found ${records[i]!.length}`);
+  records.slice(1).forEach((r, i) => {
+    if (r.length !== header.length) throw new Error(`${label} record ${i + 2}: expected ${header.length} fields, found ${r.length}`);
+  });
+  return records.slice(1);
+}
+
+function parseLoincFile(text: string | Uint8Array, header: readonly string[], label: string): string[][] {
+  const records = parseWithHeader(text, header, label);
+  records.forEach(([code = "", longCommonName = "", component = ""], i) => {
+    const where = `${label} record ${i + 2}`;
     if (!LOINC_CODE.test(code)) throw new Error(`${where}: "${code}" is not a LOINC code`);
     if (longCommonName.trim() === "" || component.trim() === "") throw new Error(`${where}: ${code} has no name or component`);
-  }
-  return records.slice(1);
+  });
+  return records;
 }
 
 const orNull = (value: string | undefined): string | null => (value && value.trim() !== "" ? value : null);
@@ -279,8 +288,44 @@ const LOINC_UPSERT = `
   )
   SELECT count(*) FILTER (WHERE fresh)::int AS inserted, count(*) FILTER (WHERE NOT fresh)::int AS updated FROM written`;
 
-async function loincCount(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM loinc_code");
+/**
+ * The shared shape of every code-set import: skip when `count` already equals `expected` (one
+ * query), otherwise take the set's advisory lock, re-check (a concurrent caller may have just
+ * finished), and run `write` in the same transaction, so readers never see half a set.
+ */
+async function loadCodeSet(
+  databaseUrl: string | undefined,
+  lockKey: number,
+  expected: number,
+  force: boolean | undefined,
+  count: (client: pg.Client) => Promise<number>,
+  write: (client: pg.Client) => Promise<{ inserted: number; updated: number }>,
+): Promise<ImportResult> {
+  const client = new pg.Client({ connectionString: databaseUrl ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL });
+  await client.connect();
+  try {
+    if (!force && (await count(client)) === expected) return { inserted: 0, updated: 0, skipped: true };
+    await client.query("BEGIN");
+    try {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [lockKey]);
+      if (!force && (await count(client)) === expected) {
+        await client.query("COMMIT");
+        return { inserted: 0, updated: 0, skipped: true };
+      }
+      const written = await write(client);
+      await client.query("COMMIT");
+      return { ...written, skipped: false };
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function countRows(client: pg.Client, table: "loinc_code" | "rxnorm_drug" | "drug_class_member"): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
   return rows[0]!.n;
 }
 
@@ -292,40 +337,132 @@ async function loincCount(client: pg.Client): Promise<number> {
  * always parsed; that is a few milliseconds.
  */
 export async function importLoinc(databaseUrl?: string, options: LoincImportOptions = {}): Promise<ImportResult> {
-  const url = databaseUrl ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const [common, vitals] = await Promise.all([
     readFile(options.commonFile ?? LOINC_COMMON_CSV_PATH),
     readFile(options.vitalsFile ?? LOINC_VITALS_CSV_PATH),
   ]);
   const rows = parseLoincCsvs(common, vitals);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    if (!options.force && (await loincCount(client)) === rows.length) return { inserted: 0, updated: 0, skipped: true };
-    await client.query("BEGIN");
-    try {
-      await client.query("SELECT pg_advisory_xact_lock($1)", [LOINC_LOCK_KEY]);
-      if (!options.force && (await loincCount(client)) === rows.length) {
-        await client.query("COMMIT");
-        return { inserted: 0, updated: 0, skipped: true };
-      }
-      const { rows: result } = await client.query<{ inserted: number; updated: number }>(LOINC_UPSERT, [
-        rows.map((r) => r.code),
-        rows.map((r) => r.longCommonName),
-        rows.map((r) => r.component),
-        rows.map((r) => r.system),
-        rows.map((r) => r.exampleUnit),
-        rows.map((r) => r.loincClass),
-        rows.map((r) => r.top2000Rank),
-        rows.map((r) => r.vitalSign),
-      ]);
-      await client.query("COMMIT");
-      return { inserted: result[0]!.inserted, updated: result[0]!.updated, skipped: false };
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    await client.end();
-  }
+  return loadCodeSet(databaseUrl, LOINC_LOCK_KEY, rows.length, options.force, (c) => countRows(c, "loinc_code"), async (client) => {
+    const { rows: result } = await client.query<{ inserted: number; updated: number }>(LOINC_UPSERT, [
+      rows.map((r) => r.code),
+      rows.map((r) => r.longCommonName),
+      rows.map((r) => r.component),
+      rows.map((r) => r.system),
+      rows.map((r) => r.exampleUnit),
+      rows.map((r) => r.loincClass),
+      rows.map((r) => r.top2000Rank),
+      rows.map((r) => r.vitalSign),
+    ]);
+    return result[0]!;
+  });
+}
+
+// ------------------------------------------------------------------ RxNorm and drug classes
+//
+// RxNorm names and RxCUIs are produced by the National Library of Medicine (NLM); NLM is not
+// responsible for this product and does not endorse it. (data/code-sets/README.md has the sources.)
+
+export const RXNORM_CSV_PATH: string = fileURLToPath(new URL("../../data/code-sets/rxnorm-common.csv", import.meta.url));
+export const DRUG_CLASSES_CSV_PATH: string = fileURLToPath(new URL("../../data/code-sets/drug-allergy-classes.csv", import.meta.url));
+const RXNORM_HEADER = ["rxcui", "name", "ingredient", "strength", "dose_form", "tty", "category", "dea_schedule", "quantity_factor", "vsac_value_sets", "source"] as const;
+const DRUG_CLASSES_HEADER = ["class", "ingredient", "rxcui", "note"] as const;
+const RXCUI = /^\d{1,10}$/;
+const DRUGS_LOCK_KEY = 7_410_012;
+
+export interface RxnormRow {
+  rxcui: string;
+  name: string;
+  ingredient: string;
+  strength: string | null;
+  doseForm: string;
+  category: string | null;
+  deaSchedule: string | null;
+  quantityFactor: string | null;
+}
+
+export interface DrugClassRow {
+  drugClass: string;
+  ingredient: string;
+  rxcui: string | null;
+}
+
+/** Parses and checks both files; throws naming the record of the first problem. */
+export function parseDrugCsvs(rxnorm: string | Uint8Array, classes: string | Uint8Array): { drugs: RxnormRow[]; classes: DrugClassRow[] } {
+  const seen = new Set<string>();
+  const drugs = parseWithHeader(rxnorm, RXNORM_HEADER, "RxNorm CSV").map((r, i) => {
+    const [rxcui, name, ingredient, strength, doseForm, tty, category, deaSchedule, quantityFactor] = r as string[] as [string, string, string, string, string, string, string, string, string];
+    const where = `RxNorm CSV record ${i + 2}`;
+    if (!RXCUI.test(rxcui)) throw new Error(`${where}: "${rxcui}" is not an RxCUI`);
+    if (seen.has(rxcui)) throw new Error(`${where}: ${rxcui} appears twice`);
+    seen.add(rxcui);
+    if (tty !== "SCD") throw new Error(`${where}: ${rxcui} has term type "${tty}", expected SCD`);
+    if (!name.trim() || !ingredient.trim() || !doseForm.trim()) throw new Error(`${where}: ${rxcui} lacks a name, ingredient or dose form`);
+    return { rxcui, name, ingredient, strength: orNull(strength), doseForm, category: orNull(category), deaSchedule: orNull(deaSchedule), quantityFactor: orNull(quantityFactor) };
+  });
+  const members = new Set<string>();
+  const classRows = parseWithHeader(classes, DRUG_CLASSES_HEADER, "Drug classes CSV").map((r, i) => {
+    const [drugClass, ingredient, rxcui] = r as [string, string, string];
+    const where = `Drug classes CSV record ${i + 2}`;
+    if (!drugClass.trim() || !ingredient.trim()) throw new Error(`${where}: lacks a class or ingredient`);
+    if (rxcui && !RXCUI.test(rxcui)) throw new Error(`${where}: "${rxcui}" is not an RxCUI`);
+    const key = `${drugClass}\u0000${ingredient}`;
+    if (members.has(key)) throw new Error(`${where}: ${ingredient} appears twice in ${drugClass}`);
+    members.add(key);
+    return { drugClass, ingredient, rxcui: orNull(rxcui) };
+  });
+  return { drugs, classes: classRows };
+}
+
+const RXNORM_UPSERT = `
+  WITH written AS (
+    INSERT INTO rxnorm_drug (rxcui, name, ingredient, strength, dose_form, category, dea_schedule, quantity_factor)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    ON CONFLICT (rxcui) DO UPDATE
+      SET name = EXCLUDED.name, ingredient = EXCLUDED.ingredient, strength = EXCLUDED.strength, dose_form = EXCLUDED.dose_form,
+          category = EXCLUDED.category, dea_schedule = EXCLUDED.dea_schedule, quantity_factor = EXCLUDED.quantity_factor
+      WHERE (rxnorm_drug.name, rxnorm_drug.ingredient, rxnorm_drug.strength, rxnorm_drug.dose_form, rxnorm_drug.category,
+             rxnorm_drug.dea_schedule, rxnorm_drug.quantity_factor)
+        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.ingredient, EXCLUDED.strength, EXCLUDED.dose_form, EXCLUDED.category,
+             EXCLUDED.dea_schedule, EXCLUDED.quantity_factor)
+    RETURNING (xmax = 0) AS fresh
+  )
+  SELECT count(*) FILTER (WHERE fresh)::int AS inserted, count(*) FILTER (WHERE NOT fresh)::int AS updated FROM written`;
+
+const DRUG_CLASSES_UPSERT = `
+  WITH written AS (
+    INSERT INTO drug_class_member (drug_class, ingredient, rxcui)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+    ON CONFLICT (drug_class, ingredient) DO UPDATE SET rxcui = EXCLUDED.rxcui
+      WHERE drug_class_member.rxcui IS DISTINCT FROM EXCLUDED.rxcui
+    RETURNING (xmax = 0) AS fresh
+  )
+  SELECT count(*) FILTER (WHERE fresh)::int AS inserted, count(*) FILTER (WHERE NOT fresh)::int AS updated FROM written`;
+
+/**
+ * Loads RxNorm drugs into `rxnorm_drug` and drug-class membership into `drug_class_member`, as one
+ * set (the allergy check reads both): idempotent, concurrent-safe and all-or-nothing like the
+ * others. Drugs missing from a newer file are kept (medication lists reference their RxCUIs).
+ */
+export async function importDrugs(databaseUrl?: string, options: { rxnormFile?: string; classesFile?: string; force?: boolean } = {}): Promise<ImportResult> {
+  const [rxnorm, classFile] = await Promise.all([readFile(options.rxnormFile ?? RXNORM_CSV_PATH), readFile(options.classesFile ?? DRUG_CLASSES_CSV_PATH)]);
+  const { drugs, classes } = parseDrugCsvs(rxnorm, classFile);
+  const count = async (client: pg.Client) => ((await countRows(client, "rxnorm_drug")) === drugs.length ? countRows(client, "drug_class_member") : -1);
+  return loadCodeSet(databaseUrl, DRUGS_LOCK_KEY, classes.length, options.force, count, async (client) => {
+    const { rows: d } = await client.query<{ inserted: number; updated: number }>(RXNORM_UPSERT, [
+      drugs.map((r) => r.rxcui),
+      drugs.map((r) => r.name),
+      drugs.map((r) => r.ingredient),
+      drugs.map((r) => r.strength),
+      drugs.map((r) => r.doseForm),
+      drugs.map((r) => r.category),
+      drugs.map((r) => r.deaSchedule),
+      drugs.map((r) => r.quantityFactor),
+    ]);
+    const { rows: c } = await client.query<{ inserted: number; updated: number }>(DRUG_CLASSES_UPSERT, [
+      classes.map((r) => r.drugClass),
+      classes.map((r) => r.ingredient),
+      classes.map((r) => r.rxcui),
+    ]);
+    return { inserted: d[0]!.inserted + c[0]!.inserted, updated: d[0]!.updated + c[0]!.updated };
+  });
 }

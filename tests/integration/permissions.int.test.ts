@@ -63,6 +63,8 @@ const EXPECTED: Record<string, readonly Role[]> = {
   "patients.history.saveSocialHistory": ["PHYSICIAN", "NURSE"],
   "codes.icd10Search": ["PHYSICIAN", "NURSE", "BILLING"],
   "codes.loincSearch": ["PHYSICIAN", "NURSE", "BILLING"],
+  "codes.rxnormSearch": ["PHYSICIAN", "NURSE", "BILLING"],
+  "codes.allergenSearch": ["PHYSICIAN", "NURSE", "BILLING"],
   "charts.summary": ["PHYSICIAN", "NURSE"],
   "charts.timeline": ["PHYSICIAN", "NURSE"],
   "charts.encounter": ["PHYSICIAN", "NURSE"],

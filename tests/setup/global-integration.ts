@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { applyMigrations, dropDatabase, ensureDatabase } from "../../scripts/db/engine.ts";
-import { importIcd10, importLoinc } from "../../server/codes/import.ts";
+import { importDrugs, importIcd10, importLoinc } from "../../server/codes/import.ts";
 
 /**
  * One throwaway database per test run, migrated with the same tool as production, dropped at the
@@ -12,7 +12,7 @@ export default async function setup(project: TestProject) {
   const databaseUrl = `${base}/${name}`;
   await ensureDatabase(databaseUrl);
   await applyMigrations(databaseUrl);
-  await Promise.all([importIcd10(databaseUrl), importLoinc(databaseUrl)]);
+  await Promise.all([importIcd10(databaseUrl), importLoinc(databaseUrl), importDrugs(databaseUrl)]);
   project.provide("databaseUrl", databaseUrl);
   project.provide("redisPrefix", `carelane-test-${Date.now()}`);
   return async () => {

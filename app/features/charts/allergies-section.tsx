@@ -12,14 +12,17 @@ import { useCan } from "~/features/patients/use-can";
 import { errorMessageOf, fieldErrorsOf, trpc } from "~/lib/trpc";
 import { conflictOf } from "./conflict";
 import { ALLERGY_CATEGORY_LABEL, ALLERGY_SEVERITY_LABEL, ALLERGY_STATUS_LABEL } from "./format";
+import { AllergenField } from "./drug-pickers";
 import { useChartEvents } from "./live";
 import type { Allergies, Allergy, AllergyCategory, AllergySeverity } from "./types";
 import { ChangedMeanwhile, changedValues, EditConflict, FormShell, SectionCard, useVersionedEdit } from "./ui";
 
-type AllergyValues = { substance: string; category: AllergyCategory; reaction: string; severity: AllergySeverity | ""; onsetDate: string; notes: string; status: Allergy["status"] };
+type AllergyValues = { substance: string; rxcui: string | null; drugClass: string | null; category: AllergyCategory; reaction: string; severity: AllergySeverity | ""; onsetDate: string; notes: string; status: Allergy["status"] };
 
 const valuesOf = (a: Allergy): AllergyValues => ({
   substance: a.substance,
+  rxcui: a.rxcui,
+  drugClass: a.drugClass,
   category: a.category,
   reaction: a.reaction ?? "",
   severity: a.severity ?? "",
@@ -30,6 +33,8 @@ const valuesOf = (a: Allergy): AllergyValues => ({
 
 const FIELD_LABEL: Record<keyof AllergyValues, string> = {
   substance: "Substance",
+  rxcui: "RxNorm code",
+  drugClass: "Drug class",
   category: "Category",
   reaction: "Reaction",
   severity: "Severity",
@@ -43,9 +48,23 @@ const SEVERITY_OPTIONS = [{ value: "", label: "Not recorded" }, ...(Object.keys(
 const STATUS_OPTIONS = (Object.keys(ALLERGY_STATUS_LABEL) as Allergy["status"][]).map((value) => ({ value, label: ALLERGY_STATUS_LABEL[value] }));
 
 const display = (k: keyof AllergyValues, v: AllergyValues) =>
-  k === "category" ? ALLERGY_CATEGORY_LABEL[v.category] : k === "severity" ? (v.severity ? ALLERGY_SEVERITY_LABEL[v.severity] : "") : k === "status" ? ALLERGY_STATUS_LABEL[v.status] : String(v[k]);
+  k === "category" ? ALLERGY_CATEGORY_LABEL[v.category] : k === "severity" ? (v.severity ? ALLERGY_SEVERITY_LABEL[v.severity] : "") : k === "status" ? ALLERGY_STATUS_LABEL[v.status] : String(v[k] ?? "");
 
 const column = createColumnHelper<Allergy>();
+
+type SubstanceValues = Pick<AllergyValues, "substance" | "rxcui" | "drugClass" | "category">;
+
+/** Drugs are coded (an ingredient or a class, for the medication-list check); other substances are plain text. */
+function SubstanceField({ values, onChange, errors }: { values: SubstanceValues; onChange: (v: Partial<SubstanceValues>) => void; errors?: string[] }) {
+  return values.category === "DRUG" ? (
+    <AllergenField value={values} onChange={onChange} errors={errors} />
+  ) : (
+    <TextField label="Substance" value={values.substance} onChange={(e) => onChange({ substance: e.target.value })} errors={errors} maxLength={200} />
+  );
+}
+
+/** Only a drug allergy carries a drug code. */
+const categoryChange = (category: AllergyCategory): Partial<SubstanceValues> => (category === "DRUG" ? { category } : { category, rxcui: null, drugClass: null });
 
 /**
  * Allergies: substance, category, reaction, severity, status; "No known allergies" recorded
@@ -77,7 +96,7 @@ export function AllergiesSection({ patientId, initial }: { patientId: string; in
   });
 
   // ------------------------------------------------------------------ add
-  const empty = { substance: "", category: "DRUG" as AllergyCategory, reaction: "", severity: "" as AllergySeverity | "", onsetDate: "", notes: "" };
+  const empty = { substance: "", rxcui: null as string | null, drugClass: null as string | null, category: "DRUG" as AllergyCategory, reaction: "", severity: "" as AllergySeverity | "", onsetDate: "", notes: "" };
   const [form, setForm] = useState(empty);
   const add = trpc.charts.addAllergy.useMutation({
     meta: { silentErrors: true },
@@ -213,8 +232,8 @@ export function AllergiesSection({ patientId, initial }: { patientId: string; in
           onSubmit={() => add.mutate({ patientId, ...form, severity: form.severity || null })}
         >
           <div className="grid gap-3 sm:grid-cols-2">
-            <TextField label="Substance" value={form.substance} onChange={(e) => setForm((f) => ({ ...f, substance: e.target.value }))} errors={addErrors.substance} maxLength={200} />
-            <SelectField label="Category" value={form.category} options={CATEGORY_OPTIONS} onChange={(e) => setForm((f) => ({ ...f, category: e.target.value as AllergyCategory }))} errors={addErrors.category} />
+            <SubstanceField values={form} onChange={(v) => setForm((f) => ({ ...f, ...v }))} errors={addErrors.substance ?? addErrors.drugClass} />
+            <SelectField label="Category" value={form.category} options={CATEGORY_OPTIONS} onChange={(e) => setForm((f) => ({ ...f, ...categoryChange(e.target.value as AllergyCategory) }))} errors={addErrors.category} />
             <TextField label="Reaction" value={form.reaction} onChange={(e) => setForm((f) => ({ ...f, reaction: e.target.value }))} errors={addErrors.reaction} maxLength={500} />
             <SelectField label="Severity" value={form.severity} options={SEVERITY_OPTIONS} onChange={(e) => setForm((f) => ({ ...f, severity: e.target.value as AllergySeverity | "" }))} errors={addErrors.severity} />
             <TextField label="Onset date" type="date" value={form.onsetDate} onChange={(e) => setForm((f) => ({ ...f, onsetDate: e.target.value }))} errors={addErrors.onsetDate} />
@@ -272,8 +291,8 @@ export function AllergiesSection({ patientId, initial }: { patientId: string; in
             }}
           />
           <div className="grid gap-3 sm:grid-cols-2">
-            <TextField label="Substance" value={edit.values.substance} onChange={(e) => editing.change({ substance: e.target.value })} errors={editErrors.substance} maxLength={200} />
-            <SelectField label="Category" value={edit.values.category} options={CATEGORY_OPTIONS} onChange={(e) => editing.change({ category: e.target.value as AllergyCategory })} errors={editErrors.category} />
+            <SubstanceField values={edit.values} onChange={(v) => editing.change(v)} errors={editErrors.substance ?? editErrors.drugClass} />
+            <SelectField label="Category" value={edit.values.category} options={CATEGORY_OPTIONS} onChange={(e) => editing.change(categoryChange(e.target.value as AllergyCategory))} errors={editErrors.category} />
             <TextField label="Reaction" value={edit.values.reaction} onChange={(e) => editing.change({ reaction: e.target.value })} errors={editErrors.reaction} maxLength={500} />
             <SelectField label="Severity" value={edit.values.severity} options={SEVERITY_OPTIONS} onChange={(e) => editing.change({ severity: e.target.value as AllergySeverity | "" })} errors={editErrors.severity} />
             <SelectField label="Status" value={edit.values.status} options={STATUS_OPTIONS} onChange={(e) => editing.change({ status: e.target.value as Allergy["status"] })} errors={editErrors.status} />

@@ -10,14 +10,16 @@ import { formatDate } from "~/features/patients/format";
 import { useCan } from "~/features/patients/use-can";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { conflictOf } from "./conflict";
+import { DrugField, routeOfDoseForm, type PickedDrug } from "./drug-pickers";
 import { useChartEvents } from "./live";
 import type { Medication } from "./types";
 import { ChangedMeanwhile, changedValues, EditConflict, EnteredInErrorButton, FormShell, SectionCard, useVersionedEdit } from "./ui";
 
-type MedValues = { drugName: string; dose: string; route: string; frequency: string; startDate: string; stopDate: string; status: Medication["status"]; notes: string };
+type MedValues = { drugName: string; rxcui: string | null; dose: string; route: string; frequency: string; startDate: string; stopDate: string; status: Medication["status"]; notes: string };
 
 const valuesOf = (m: Medication): MedValues => ({
   drugName: m.drugName,
+  rxcui: m.rxcui,
   dose: m.dose ?? "",
   route: m.route ?? "",
   frequency: m.frequency ?? "",
@@ -29,6 +31,7 @@ const valuesOf = (m: Medication): MedValues => ({
 
 const FIELD_LABEL: Record<keyof MedValues, string> = {
   drugName: "Drug",
+  rxcui: "RxNorm code",
   dose: "Dose",
   route: "Route",
   frequency: "Frequency",
@@ -47,6 +50,12 @@ const STATUS_OPTIONS = [
 
 const column = createColumnHelper<Medication>();
 
+/** What a picked RxNorm drug tells us: its strength as the dose and its route, where still empty. */
+const prefill = (current: { dose: string; route: string }, drug: PickedDrug) => ({
+  dose: current.dose || (drug.strength ?? "").replace(/\bMG\b/g, "mg").replace(/\bML\b/g, "mL").replace(/\bUNT\b/g, "units"),
+  route: routeOfDoseForm(drug.doseForm) ?? current.route,
+});
+
 /** What the patient takes: dose, route, frequency, start and stop. Live and version-checked. */
 export function MedicationsSection({ patientId, initial }: { patientId: string; initial: Medication[] }) {
   const utils = trpc.useUtils();
@@ -57,7 +66,8 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
     void utils.charts.medications.invalidate({ patientId });
     void utils.charts.summary.invalidate({ patientId });
   };
-  useChartEvents(patientId, ["medications"], refresh);
+  // Allergy changes move the allergy flags on this list.
+  useChartEvents(patientId, ["medications", "allergies"], refresh);
 
   const [showStopped, setShowStopped] = useState(false);
   const [adding, setAdding] = useState(false);
@@ -65,12 +75,13 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
   const items = visible.filter((m) => showStopped || m.status === "ACTIVE");
 
   // ------------------------------------------------------------------ add
-  const empty = { drugName: "", dose: "", route: "oral", frequency: "", startDate: "", stopDate: "", notes: "" };
+  const empty = { drugName: "", rxcui: null as string | null, dose: "", route: "oral", frequency: "", startDate: "", stopDate: "", notes: "" };
   const [form, setForm] = useState(empty);
   const add = trpc.charts.addMedication.useMutation({
     meta: { silentErrors: true },
     onSuccess: (saved) => {
       toast({ tone: "success", title: `Medication added: ${saved.drugName}` });
+      for (const w of saved.allergyWarnings) toast({ tone: "danger", title: `Allergy recorded: ${w.allergen}`, description: `${saved.drugName} contains ${w.ingredient}.` });
       setForm(empty);
       setAdding(false);
       refresh();
@@ -104,6 +115,12 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
           <span>
             <span className="font-medium">{c.getValue()}</span>
             {c.row.original.source === "PRESCRIPTION" ? <Badge className="ml-2">Prescribed</Badge> : null}
+            {c.row.original.allergyWarnings.map((w) => (
+              <Badge key={w.allergyId} tone="danger" className="ml-2">
+                Allergy: {w.allergen}
+                {w.allergen.toLowerCase() === w.ingredient ? "" : ` (${w.ingredient})`}
+              </Badge>
+            ))}
             {c.row.original.notes ? <span className="mt-0.5 block text-xs text-ink-muted">{c.row.original.notes}</span> : null}
           </span>
         ),
@@ -190,7 +207,7 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
       {adding ? (
         <FormShell label="Add medication" submitLabel="Add medication" pending={add.isPending} error={add.error} onCancel={() => setAdding(false)} onSubmit={() => add.mutate({ patientId, ...form })}>
           <div className="grid gap-3 sm:grid-cols-3">
-            <TextField label="Drug" value={form.drugName} onChange={(e) => setForm((f) => ({ ...f, drugName: e.target.value }))} errors={addErrors.drugName} maxLength={200} />
+            <DrugField value={form} onChange={(v) => setForm((f) => ({ ...f, ...v }))} onPick={(d) => setForm((f) => ({ ...f, ...prefill(f, d) }))} errors={addErrors.drugName ?? addErrors.rxcui} />
             <TextField label="Dose" placeholder="10 mg" value={form.dose} onChange={(e) => setForm((f) => ({ ...f, dose: e.target.value }))} errors={addErrors.dose} maxLength={100} />
             <SelectField label="Route" value={form.route} options={routeOptions(form.route)} onChange={(e) => setForm((f) => ({ ...f, route: e.target.value }))} errors={addErrors.route} />
             <TextField label="Frequency" list="medication-frequencies" value={form.frequency} onChange={(e) => setForm((f) => ({ ...f, frequency: e.target.value }))} errors={addErrors.frequency} maxLength={100} />
@@ -243,7 +260,7 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
             }}
           />
           <div className="grid gap-3 sm:grid-cols-3">
-            <TextField label="Drug" value={edit.values.drugName} onChange={(e) => editing.change({ drugName: e.target.value })} errors={editErrors.drugName} maxLength={200} />
+            <DrugField value={edit.values} onChange={(v) => editing.change(v)} onPick={(d) => editing.change(prefill(edit.values, d))} errors={editErrors.drugName ?? editErrors.rxcui} />
             <TextField label="Dose" value={edit.values.dose} onChange={(e) => editing.change({ dose: e.target.value })} errors={editErrors.dose} maxLength={100} />
             <SelectField label="Route" value={edit.values.route} options={routeOptions(edit.values.route)} onChange={(e) => editing.change({ route: e.target.value })} errors={editErrors.route} />
             <TextField label="Frequency" list="medication-frequencies" value={edit.values.frequency} onChange={(e) => editing.change({ frequency: e.target.value })} errors={editErrors.frequency} maxLength={100} />

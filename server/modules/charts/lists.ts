@@ -10,6 +10,7 @@ import { dottedCode } from "../../codes/format.ts";
 import { db, type Db, type Prisma, type Tx } from "../../db.ts";
 import { DomainError } from "../../errors.ts";
 import { announce, dayToDate, isoDay, people, personOrNull, todayDay, type People } from "./format.ts";
+import { drugAllergyWarnings, type AllergyWarning } from "./drug-allergies.ts";
 import { chartRootOf, chartScope, checkVersion, lockRow, openChart, refusalsMapped, sectionTurn, userName, writablePatient } from "./guards.ts";
 import type {
   addAllergyInput,
@@ -288,6 +289,16 @@ async function refuseDuplicateAllergy(tx: Tx, patientIds: string[], substance: s
   }
 }
 
+/** A class allergy must name a class the medication check knows, or it would silently match nothing. */
+async function checkDrugClass(tx: Tx, drugClass: string | null | undefined) {
+  if (!drugClass) return;
+  const known = await tx.drugClassMember.findFirst({ where: { drugClass }, select: { drugClass: true } });
+  if (!known) {
+    const message = `Drug class "${drugClass}" is not one we know; pick it from the list or leave it empty`;
+    throw new DomainError("BAD_REQUEST", message, { drugClass: [message] });
+  }
+}
+
 export async function addAllergy(actor: ScopedActor, input: In<typeof addAllergyInput>) {
   const saved = await refusalsMapped(() =>
     db.$transaction(async (tx) => {
@@ -295,6 +306,7 @@ export async function addAllergy(actor: ScopedActor, input: In<typeof addAllergy
       checkOnset("onsetDate", input.onsetDate, patient.dateOfBirth);
       await sectionTurn(tx, "allergies", patient.id);
       await refuseDuplicateAllergy(tx, await scopeIds(tx, actor, patient.id), input.substance);
+      await checkDrugClass(tx, input.drugClass);
       const row = await tx.allergy.create({
         data: {
           clinicId: actor.clinicId,
@@ -335,6 +347,7 @@ export async function updateAllergy(actor: ScopedActor, input: In<typeof updateA
       const current = await tx.allergy.findUniqueOrThrow({ where: { id }, select: { status: true, substance: true, patient: { select: { dateOfBirth: true } } } });
       checkOnset("onsetDate", onsetDate, current.patient.dateOfBirth);
       if (current.status === "ENTERED_IN_ERROR") throw new DomainError("BAD_REQUEST", "This allergy was entered in error; record it again if needed.");
+      await checkDrugClass(tx, fields.drugClass);
       if ((fields.status ?? current.status) === "ACTIVE" && (fields.substance || fields.status === "ACTIVE")) {
         await refuseDuplicateAllergy(tx, await scopeIds(tx, actor, locked.patientId), fields.substance ?? current.substance, id);
       }
@@ -392,6 +405,7 @@ async function listAllergiesUnaudited(actor: ScopedActor, patientId: string) {
 
 const medicationSelect = {
   id: true,
+  clinicId: true,
   patientId: true,
   drugName: true,
   rxcui: true,
@@ -411,7 +425,7 @@ const medicationSelect = {
 } satisfies Prisma.MedicationStatementSelect;
 type MedicationRow = Prisma.MedicationStatementGetPayload<{ select: typeof medicationSelect }>;
 
-const medicationOut = (names: People, row: MedicationRow) => ({
+const medicationOut = (names: People, row: MedicationRow, allergyWarnings: AllergyWarning[]) => ({
   id: row.id,
   patientId: row.patientId,
   drugName: row.drugName,
@@ -425,6 +439,8 @@ const medicationOut = (names: People, row: MedicationRow) => ({
   source: row.source,
   notes: row.notes,
   enteredInError: row.deletedAt !== null,
+  /** the patient's active drug allergies this medication runs into (never for a stopped one) */
+  allergyWarnings: row.status === "ACTIVE" && row.deletedAt === null ? allergyWarnings : [],
   version: row.version,
   updatedAt: row.updatedAt,
   updatedBy: personOrNull(names, row.updatedById ?? row.createdById),
@@ -432,7 +448,9 @@ const medicationOut = (names: People, row: MedicationRow) => ({
 
 async function medicationById(client: Db, id: string) {
   const row = await client.medicationStatement.findUniqueOrThrow({ where: { id }, select: medicationSelect });
-  return medicationOut(await people(client, [row.updatedById ?? row.createdById]), row);
+  const scope = await chartScope(client, row.clinicId, row.patientId);
+  const [names, [warnings]] = await Promise.all([people(client, [row.updatedById ?? row.createdById]), drugAllergyWarnings(client, scope.patientIds, [row])]);
+  return medicationOut(names, row, warnings!);
 }
 
 export async function listMedications(actor: ScopedActor, input: In<typeof listInput>) {
@@ -442,8 +460,8 @@ export async function listMedications(actor: ScopedActor, input: In<typeof listI
     select: medicationSelect,
     orderBy: [{ status: "asc" }, { createdAt: "desc" }],
   });
-  const names = await people(db, rows.map((r) => r.updatedById ?? r.createdById));
-  return rows.map((r) => medicationOut(names, r));
+  const [names, warnings] = await Promise.all([people(db, rows.map((r) => r.updatedById ?? r.createdById)), drugAllergyWarnings(db, scope.patientIds, rows)]);
+  return rows.map((r, i) => medicationOut(names, r, warnings[i]!));
 }
 
 export async function addMedication(actor: ScopedActor, input: In<typeof addMedicationInput>) {

@@ -503,6 +503,8 @@ export const medicationOutput = z.object({
   source: z.enum(["MANUAL", "PRESCRIPTION"]),
   notes: z.string().nullable(),
   enteredInError: z.boolean(),
+  /** active drug allergies of the patient this medication runs into (server/modules/charts/drug-allergies.ts) */
+  allergyWarnings: z.array(z.object({ allergyId: z.string(), allergen: z.string(), ingredient: z.string(), severity: allergySeveritySchema.nullable() })),
   version: z.number().int(),
   updatedAt: z.date(),
   updatedBy: personRef.nullable(),

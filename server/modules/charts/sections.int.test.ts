@@ -199,6 +199,42 @@ describe("medications", () => {
     expect(await db.auditEvent.count({ where: { resourceId: med.id, action: { in: ["charts.addMedication", "charts.updateMedication"] } } })).toBe(2);
   });
 
+  it("flags a medication that runs into an active drug allergy: by class, by ingredient with its salt, by the words of a typed name", async () => {
+    const patient = await newPatient();
+    // Ibuprofen 200 MG Oral Tablet (RxNorm 310965), oxycodone hydrochloride 5 MG Oral Tablet (1049621).
+    const ibuprofen = await physician.charts.addMedication({ patientId: patient.id, drugName: "ibuprofen 200 MG Oral Tablet", rxcui: "310965" });
+    expect(ibuprofen.allergyWarnings).toEqual([]);
+    const nsaids = await nurse.charts.addAllergy({ patientId: patient.id, substance: "NSAIDs", drugClass: "NSAIDs", category: "DRUG", severity: "SEVERE" });
+    await nurse.charts.addAllergy({ patientId: patient.id, substance: "oxycodone", category: "DRUG" });
+    await nurse.charts.addAllergy({ patientId: patient.id, substance: "Peanuts", category: "FOOD" });
+    const oxy = await physician.charts.addMedication({ patientId: patient.id, drugName: "oxycodone hydrochloride 5 MG Oral Tablet", rxcui: "1049621" });
+    expect(oxy.allergyWarnings).toEqual([{ allergyId: expect.any(String), allergen: "oxycodone", ingredient: "oxycodone hydrochloride", severity: null }]);
+    const typed = await physician.charts.addMedication({ patientId: patient.id, drugName: "Naproxen 250mg", dose: "250 mg" });
+    // Typed, not coded: the class's members are looked for among the words of the name.
+    expect(typed.allergyWarnings).toEqual([{ allergyId: nsaids.id, allergen: "NSAIDs", ingredient: "naproxen", severity: "SEVERE" }]);
+    const compounded = await physician.charts.addMedication({ patientId: patient.id, drugName: "Oxycodone liquid (compounded)" });
+    expect(compounded.allergyWarnings.map((w) => w.allergen)).toEqual(["oxycodone"]);
+
+    const list = await physician.charts.medications({ patientId: patient.id });
+    const warningsOf = (id: string) => list.find((m) => m.id === id)!.allergyWarnings;
+    expect(warningsOf(ibuprofen.id)).toEqual([{ allergyId: nsaids.id, allergen: "NSAIDs", ingredient: "ibuprofen", severity: "SEVERE" }]);
+    expect(warningsOf(oxy.id)).toHaveLength(1);
+
+    // The allergy goes, so does the flag; a stopped medication carries none.
+    await nurse.charts.updateAllergy({ id: nsaids.id, version: nsaids.version, status: "INACTIVE" });
+    await physician.charts.updateMedication({ id: oxy.id, version: oxy.version, status: "STOPPED" });
+    const after = await physician.charts.medications({ patientId: patient.id, includeInactive: true });
+    expect(after.find((m) => m.id === ibuprofen.id)!.allergyWarnings).toEqual([]);
+    expect(after.find((m) => m.id === oxy.id)!.allergyWarnings).toEqual([]);
+  });
+
+  it("refuses a drug class the check does not know, naming the field", async () => {
+    const patient = await newPatient();
+    const error = await failure(nurse.charts.addAllergy({ patientId: patient.id, substance: "Sulfa drugs", drugClass: "Sulfonamides", category: "DRUG" }));
+    expect(error).toMatchObject({ code: "BAD_REQUEST", cause: { fieldErrors: { drugClass: [expect.stringContaining("Sulfonamides")] } } });
+    expect(await db.allergy.count({ where: { patientId: patient.id } })).toBe(0);
+  });
+
   it("refuses a stop date before the start date, naming it", async () => {
     const patient = await newPatient();
     const error = await failure(physician.charts.addMedication({ patientId: patient.id, drugName: "Lisinopril", startDate: "2024-05-01", stopDate: "2024-04-01" }));
