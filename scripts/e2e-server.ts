@@ -7,14 +7,14 @@ import { applyMigrations, dropDatabase, ensureDatabase } from "./db/engine.ts";
 
 const base = process.env.TEST_DATABASE_BASE_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const port = process.env.E2E_PORT ?? "3100";
-const suffix = port === "3100" ? "" : `_${port}`;
-const databaseUrl = `${base}/carelane_e2e${suffix}`;
+const other = port === "3100" ? null : port;
+const databaseUrl = `${base}/carelane_e2e${other ? `_${other}` : ""}`;
 Object.assign(process.env, {
   DATABASE_URL: databaseUrl,
   NODE_ENV: "production",
   CARELANE_DEMO: "1",
   PORT: port,
-  REDIS_PREFIX: `carelane-e2e${suffix}`,
+  REDIS_PREFIX: `carelane-e2e${other ? `-${other}` : ""}`,
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   // Seeded appointments stay bookable/checkable all day; the no-show job would otherwise close them.
   NO_SHOW_GRACE_MINUTES: "1440",

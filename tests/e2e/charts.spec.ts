@@ -183,11 +183,13 @@ test("the chart's sections: problems, allergies, medications and labs, live on a
   await expect(nurseSummary.getByTestId("summary-allergies")).toContainText("No known allergies");
   await physician.getByRole("button", { name: "Add allergy" }).click();
   const allergy = physician.getByRole("form", { name: "Add allergy" });
-  await allergy.getByLabel("Substance").fill("Penicillin");
-  await allergy.getByLabel("Reaction").fill("Hives");
+  // A drug allergy is coded by picking: here the whole ACE-inhibitor class.
+  await allergy.getByRole("combobox", { name: "Substance" }).fill("ace inh");
+  await allergy.getByRole("option", { name: /ACE inhibitors/ }).click();
+  await allergy.getByLabel("Reaction").fill("Angioedema");
   await allergy.getByLabel("Severity").selectOption({ label: "Moderate" });
   await allergy.getByRole("button", { name: "Add allergy" }).click();
-  await expect(nurseSummary.getByTestId("summary-allergies")).toContainText("Penicillin");
+  await expect(nurseSummary.getByTestId("summary-allergies")).toContainText("ACE inhibitors");
 
   // Problems, coded from the ICD-10 picker.
   await physician.getByRole("navigation", { name: "Chart sections" }).getByRole("link", { name: "Problems" }).click();
@@ -203,17 +205,21 @@ test("the chart's sections: problems, allergies, medications and labs, live on a
   await physician.getByRole("navigation", { name: "Chart sections" }).getByRole("link", { name: "Medications" }).click();
   await physician.getByRole("button", { name: "Add medication" }).click();
   const med = physician.getByRole("form", { name: "Add medication" });
-  await med.getByLabel("Drug").fill("Lisinopril");
-  await med.getByLabel("Dose").fill("10 mg");
+  // Picked from RxNorm: coded, with the dose and route filled from the drug.
+  await med.getByRole("combobox", { name: "Drug" }).fill("lisinopril 10");
+  await med.getByRole("option", { name: /lisinopril 10 MG Oral Tablet/ }).first().click();
+  await expect(med.getByLabel("Dose")).toHaveValue("10 mg");
   await med.getByLabel("Frequency").fill("once daily");
   await med.getByRole("button", { name: "Add medication" }).click();
-  await expect(nurseSummary.getByTestId("summary-medications")).toContainText("Lisinopril");
+  await expect(nurseSummary.getByTestId("summary-medications")).toContainText("lisinopril 10 MG Oral Tablet");
 
   // Two people edit the same medication: the second save is refused, naming who changed it,
   // with both versions side by side; "Save mine over theirs" applies it on top of theirs.
   await nurse.getByRole("navigation", { name: "Chart sections" }).getByRole("link", { name: "Medications" }).click();
-  await nurse.getByRole("button", { name: "Edit Lisinopril" }).click();
-  await physician.getByRole("button", { name: "Edit Lisinopril" }).click();
+  // The list flags it against the recorded class allergy.
+  await expect(nurse.getByRole("table").getByText("Allergy: ACE inhibitors (lisinopril)")).toBeVisible();
+  await nurse.getByRole("button", { name: "Edit lisinopril 10 MG Oral Tablet" }).click();
+  await physician.getByRole("button", { name: "Edit lisinopril 10 MG Oral Tablet" }).click();
   const physicianEdit = physician.getByRole("form", { name: "Edit medication" });
   await physicianEdit.getByLabel("Dose").fill("20 mg");
   await physicianEdit.getByRole("button", { name: "Save medication" }).click();
