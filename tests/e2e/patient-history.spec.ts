@@ -1,0 +1,138 @@
+import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+
+/**
+ * The medical history, kept by two people at once: the physician records and corrects a
+ * condition while a nurse has the same patient open; the nurse sees each change without
+ * reloading; the nurse's edit of a version the physician has since changed is refused with the
+ * physician's name and both versions side by side; a removal disappears everywhere. Each run
+ * registers its own patient, so runs and parallel specs never share a history.
+ */
+const PASSWORD = "carelane-demo";
+const PHYSICIAN = "Dr. Priya Raman";
+const HYPERTENSION = "Essential (primary) hypertension";
+
+async function signIn(browser: Browser, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  return page;
+}
+
+const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
+const LETTERS = "abcdefghijklmnopqrstuvwxyz";
+/** A made-up family name nobody else in the seeded clinic has. */
+const uniqueName = () => `Historia${Array.from({ length: 6 }, () => LETTERS[random(0, 25)]).join("")}`;
+
+async function registerPatient(page: Page): Promise<string> {
+  await page.goto("/patients/new");
+  await page.getByLabel("Given name").fill("Ottilie");
+  await page.getByLabel("Family name").fill(uniqueName());
+  await page.getByLabel("Date of birth").fill(`19${random(50, 79)}-0${random(1, 9)}-1${random(0, 9)}`);
+  await page.getByLabel("Sex assigned at birth").selectOption({ label: "Female" });
+  await page.getByLabel("Mobile phone").fill(`(413) 555-${String(random(100, 9999)).padStart(4, "0")}`);
+  await page.getByRole("button", { name: "Register patient" }).click();
+  await expect(page.getByRole("region", { name: "Patient banner" })).toBeVisible();
+  await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
+  return new URL(page.url()).pathname;
+}
+
+const conditions = (page: Page) => page.getByRole("region", { name: /^Past conditions/ });
+const hypertension = (page: Page): Locator => conditions(page).getByRole("listitem").filter({ hasText: HYPERTENSION });
+
+test("a physician adds, edits and removes a condition; a nurse sees each change live and her stale edit shows both versions", async ({ browser }) => {
+  // Two sign-ins and a registration before the journey itself.
+  test.slow();
+  const physician = await signIn(browser, "physician@carelane.test");
+  const patientPath = await registerPatient(physician);
+  await expect(conditions(physician).getByText("No past conditions recorded.")).toBeVisible();
+
+  // A nurse has the same patient open in another browser.
+  const nurse = await signIn(browser, "nurse@carelane.test");
+  await nurse.goto(patientPath);
+  await expect(conditions(nurse).getByText("No past conditions recorded.")).toBeVisible();
+  // Let the live connection join the patient's room before anything changes.
+  await nurse.waitForLoadState("networkidle");
+
+  // The physician adds an ICD-10 coded condition.
+  await conditions(physician).getByRole("button", { name: "Add condition" }).click();
+  const add = physician.getByRole("form", { name: "Add condition" });
+  await add.getByRole("combobox", { name: "Condition" }).fill("essential hypertension");
+  await add.getByRole("option").filter({ hasText: "I10" }).first().click();
+  await expect(add.getByText("ICD-10 I10")).toBeVisible();
+  await add.getByRole("button", { name: "Save condition" }).click();
+  await expect(add).toHaveCount(0);
+  await expect(hypertension(physician)).toContainText("I10");
+  await expect(hypertension(physician)).toContainText("Active");
+  await expect(hypertension(nurse)).toContainText("Active");
+
+  // A field error shows next to its field, and the form keeps what was typed.
+  await hypertension(physician).getByRole("button", { name: `Edit ${HYPERTENSION}` }).click();
+  let edit = physician.getByRole("form", { name: "Edit condition" });
+  await expect(edit.getByRole("combobox", { name: "Condition" })).toHaveValue(HYPERTENSION);
+  await expect(edit.getByText("ICD-10 I10")).toBeVisible();
+  await expect(edit.getByLabel("Resolved")).not.toBeChecked();
+  await edit.getByLabel("Onset year").fill("1890");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(edit.getByLabel("Onset year")).toHaveAccessibleDescription(/Onset year cannot be before 1900/);
+
+  // The physician corrects it: resolved since 2015.
+  await edit.getByLabel("Onset year").fill("2015");
+  await edit.getByLabel("Resolved").check();
+  await edit.getByLabel("Condition note").fill("Controlled after weight loss");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(edit).toHaveCount(0);
+  await expect(hypertension(physician)).toContainText("Resolved");
+  await expect(hypertension(physician)).toContainText("Since 2015");
+
+  // The nurse's page shows it without reloading.
+  await expect(hypertension(nurse)).toContainText("Resolved", { timeout: 5_000 });
+  await expect(hypertension(nurse)).toContainText("Since 2015");
+  await expect(hypertension(nurse)).toContainText("Controlled after weight loss");
+
+  // The nurse starts an edit of that version…
+  await hypertension(nurse).getByRole("button", { name: `Edit ${HYPERTENSION}` }).click();
+  const nurseEdit = nurse.getByRole("form", { name: "Edit condition" });
+  await expect(nurseEdit.getByLabel("Condition note")).toHaveValue("Controlled after weight loss");
+  await nurseEdit.getByLabel("Condition note").fill("Patient reports home readings around 150/95");
+
+  // …while the physician saves another change to the same note.
+  await hypertension(physician).getByRole("button", { name: `Edit ${HYPERTENSION}` }).click();
+  edit = physician.getByRole("form", { name: "Edit condition" });
+  await edit.getByLabel("Condition note").fill("Controlled on lisinopril");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(edit).toHaveCount(0);
+  await expect(hypertension(physician)).toContainText("Controlled on lisinopril");
+
+  // The nurse's open form says who changed it; her save is refused with the physician's name.
+  await expect(nurseEdit.getByRole("status").filter({ hasText: `${PHYSICIAN} changed this condition` })).toBeVisible();
+  await nurseEdit.getByRole("button", { name: "Save changes" }).click();
+  const refused = nurseEdit.getByRole("alert");
+  await expect(refused).toContainText("Not saved: someone else changed this condition");
+  await expect(refused).toContainText(`changed by ${PHYSICIAN}`);
+  await expect(nurseEdit.getByLabel("Condition note")).toHaveValue("Patient reports home readings around 150/95");
+
+  // Both versions side by side: hers in the field, his under it.
+  await refused.getByRole("button", { name: "Load their changes" }).click();
+  await expect(nurseEdit.getByText(`Loaded the latest version (saved by ${PHYSICIAN}).`)).toBeVisible();
+  await expect(nurseEdit.getByLabel("Condition note")).toHaveValue("Patient reports home readings around 150/95");
+  await expect(nurseEdit.getByLabel("Condition note")).toHaveAccessibleDescription(/Their saved value: Controlled on lisinopril\. Yours is kept/);
+  await expect(nurseEdit.getByRole("button", { name: "Keep theirs" })).toBeVisible();
+
+  // She saves hers over his; the physician sees it live.
+  await nurseEdit.getByRole("button", { name: "Save changes" }).click();
+  await expect(nurseEdit).toHaveCount(0);
+  await expect(hypertension(nurse)).toContainText("Patient reports home readings around 150/95");
+  await expect(hypertension(physician)).toContainText("Patient reports home readings around 150/95", { timeout: 5_000 });
+  await expect(hypertension(physician)).toContainText("Recorded by Nora Nurse");
+
+  // The physician removes it (two steps); it disappears in both browsers.
+  await hypertension(physician).getByRole("button", { name: `Remove ${HYPERTENSION}` }).click();
+  await hypertension(physician).getByRole("button", { name: `Confirm removing ${HYPERTENSION}` }).click();
+  await expect(hypertension(physician)).toHaveCount(0);
+  await expect(conditions(physician).getByText("No past conditions recorded.")).toBeVisible();
+  await expect(hypertension(nurse)).toHaveCount(0, { timeout: 5_000 });
+  await expect(conditions(nurse).getByText("No past conditions recorded.")).toBeVisible();
+});
