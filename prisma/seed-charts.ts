@@ -20,13 +20,15 @@ const CHART_PATIENTS = 60;
 const DAY = 86_400_000;
 
 /** Condition (official ICD-10-CM description) → what the patient takes for it and what is monitored. */
+// Drug names that are RxNorm names are coded from rxnorm_drug at seed time; the others (not in our
+// RxNorm list) stay typed, as a clinic's list would have both.
 const CONDITIONS: Record<string, { meds: [drug: string, dose: string, route: string, frequency: string][]; labs: string[] }> = {
-  "Essential (primary) hypertension": { meds: [["Lisinopril", "10 mg", "oral", "once daily"]], labs: ["potassium", "sodium", "creatinine"] },
-  "Type 2 diabetes mellitus without complications": { meds: [["Metformin", "500 mg", "oral", "twice daily with meals"]], labs: ["a1c", "glucose"] },
-  "Hyperlipidemia, unspecified": { meds: [["Atorvastatin", "20 mg", "oral", "once daily at bedtime"]], labs: ["cholesterol", "ldl", "hdl", "triglyceride"] },
+  "Essential (primary) hypertension": { meds: [["lisinopril 10 MG Oral Tablet", "10 mg", "oral", "once daily"]], labs: ["potassium", "sodium", "creatinine"] },
+  "Type 2 diabetes mellitus without complications": { meds: [["metformin hydrochloride 500 MG Oral Tablet", "500 mg", "oral", "twice daily with meals"]], labs: ["a1c", "glucose"] },
+  "Hyperlipidemia, unspecified": { meds: [["atorvastatin 20 MG Oral Tablet", "20 mg", "oral", "once daily at bedtime"]], labs: ["cholesterol", "ldl", "hdl", "triglyceride"] },
   "Gastro-esophageal reflux disease without esophagitis": { meds: [["Omeprazole", "20 mg", "oral", "once daily before breakfast"]], labs: [] },
-  "Hypothyroidism, unspecified": { meds: [["Levothyroxine", "75 mcg", "oral", "once daily, fasting"]], labs: ["tsh"] },
-  "Generalized anxiety disorder": { meds: [["Sertraline", "50 mg", "oral", "once daily"]], labs: [] },
+  "Hypothyroidism, unspecified": { meds: [["levothyroxine sodium 0.075 MG Oral Tablet", "75 mcg", "oral", "once daily, fasting"]], labs: ["tsh"] },
+  "Generalized anxiety disorder": { meds: [["sertraline 50 MG Oral Tablet", "50 mg", "oral", "once daily"]], labs: [] },
   "Mild intermittent asthma, uncomplicated": { meds: [["Albuterol HFA", "90 mcg/actuation, 2 puffs", "inhaled", "every 4-6 hours as needed"]], labs: [] },
   "Obesity, unspecified": { meds: [], labs: ["a1c"] },
   "Allergic rhinitis, unspecified": { meds: [["Fluticasone nasal spray", "50 mcg/spray, 2 sprays each nostril", "nasal", "once daily"]], labs: [] },
@@ -49,10 +51,12 @@ const LABS: Record<string, { name: string; unit: string; low?: number; high?: nu
   vitaminD: { name: "25-Hydroxyvitamin D2+25-Hydroxyvitamin D3 [Mass/volume] in Serum or Plasma", unit: "ng/mL", low: 30, high: 100, value: (v) => faker.number.int({ min: 14 + v * 8, max: 24 + v * 8 }) },
 };
 
-const ALLERGIES: { substance: string; category: "DRUG" | "FOOD" | "ENVIRONMENTAL"; reaction: string; severity: "MILD" | "MODERATE" | "SEVERE" | "LIFE_THREATENING" }[] = [
+const ALLERGIES: { substance: string; drugClass?: string; category: "DRUG" | "FOOD" | "ENVIRONMENTAL"; reaction: string; severity: "MILD" | "MODERATE" | "SEVERE" | "LIFE_THREATENING" }[] = [
   { substance: "Penicillin", category: "DRUG", reaction: "Hives", severity: "MODERATE" },
   { substance: "Sulfonamide antibiotics", category: "DRUG", reaction: "Rash", severity: "MILD" },
-  { substance: "Codeine", category: "DRUG", reaction: "Nausea and vomiting", severity: "MILD" },
+  { substance: "codeine", category: "DRUG", reaction: "Nausea and vomiting", severity: "MILD" },
+  // A class allergy: the medication list flags any NSAID.
+  { substance: "NSAIDs", drugClass: "NSAIDs", category: "DRUG", reaction: "Bronchospasm", severity: "SEVERE" },
   { substance: "Peanuts", category: "FOOD", reaction: "Anaphylaxis", severity: "LIFE_THREATENING" },
   { substance: "Shellfish", category: "FOOD", reaction: "Lip swelling", severity: "SEVERE" },
   { substance: "Latex", category: "ENVIRONMENTAL", reaction: "Contact dermatitis", severity: "MILD" },
@@ -64,12 +68,14 @@ export async function seedCharts(fixture: Pick<ClinicFixture, "clinic" | "users"
   await ensureTemplates(db, clinicId);
   const provider = await db.provider.findFirstOrThrow({ where: { clinicId, userId: fixture.users.PHYSICIAN.id }, select: { id: true } });
   const location = await db.location.findFirstOrThrow({ where: { clinicId, name: "Riverside" }, select: { id: true } });
-  const [codes, loincs, followUpTemplate] = await Promise.all([
+  const [codes, loincs, drugs, followUpTemplate] = await Promise.all([
     db.icd10Code.findMany({ where: { description: { in: Object.keys(CONDITIONS) } }, select: { code: true, description: true }, orderBy: { code: "asc" } }),
     db.loincCode.findMany({ where: { longCommonName: { in: Object.values(LABS).map((l) => l.name) } }, select: { code: true, longCommonName: true } }),
+    db.rxnormDrug.findMany({ where: { name: { in: Object.values(CONDITIONS).flatMap((c) => c.meds.map(([drug]) => drug)) } }, select: { rxcui: true, name: true } }),
     db.noteTemplate.findFirst({ where: { clinicId, encounterType: "FOLLOW_UP" }, select: { id: true, subjective: true, objective: true, assessment: true, plan: true } }),
   ]);
   const loincOf = new Map(loincs.map((l) => [l.longCommonName, l.code]));
+  const rxcuiOf = new Map(drugs.map((d) => [d.name, d.rxcui]));
   const patients = await db.patient.findMany({
     where: { clinicId, status: "ACTIVE", dateOfBirth: { lte: new Date(Date.now() - 25 * 365 * DAY) } },
     select: { id: true, sex: true },
@@ -107,7 +113,7 @@ export async function seedCharts(fixture: Pick<ClinicFixture, "clinic" | "users"
       });
       for (const [drugName, dose, route, frequency] of CONDITIONS[c.description]?.meds ?? []) {
         rows.medications.push({
-          id: randomUUID(), clinicId, patientId: patient.id, drugName, dose, route, frequency,
+          id: randomUUID(), clinicId, patientId: patient.id, drugName, rxcui: rxcuiOf.get(drugName) ?? null, dose, route, frequency,
           startDate: new Date(`${onset.toISOString().slice(0, 10)}T00:00:00Z`), createdById: physicianId, updatedById: physicianId,
         });
       }
