@@ -136,3 +136,60 @@ test("a physician adds, edits and removes a condition; a nurse sees each change 
   await expect(hypertension(nurse)).toHaveCount(0, { timeout: 5_000 });
   await expect(conditions(nurse).getByText("No past conditions recorded.")).toBeVisible();
 });
+
+test("surgeries and family history: one form adds and edits, field errors sit by their fields, and a removal asks first", async ({ browser }) => {
+  const physician = await signIn(browser, "physician@carelane.test");
+  await registerPatient(physician);
+
+  // A surgery: added, then edited in the same form, prefilled.
+  const surgeries = physician.getByRole("region", { name: /^Past surgeries/ });
+  await surgeries.getByRole("button", { name: "Add surgery" }).click();
+  const addSurgery = physician.getByRole("form", { name: "Add surgery" });
+  await addSurgery.getByLabel("Procedure").fill("Appendectomy");
+  await addSurgery.getByLabel("Date performed").fill("2009-06");
+  await addSurgery.getByRole("button", { name: "Save surgery" }).click();
+  await expect(addSurgery).toHaveCount(0);
+  const appendectomy = surgeries.getByRole("listitem").filter({ hasText: "Appendectomy" });
+  await expect(appendectomy).toBeVisible();
+
+  await appendectomy.getByRole("button", { name: "Edit Appendectomy" }).click();
+  const editSurgery = physician.getByRole("form", { name: "Edit surgery" });
+  await expect(editSurgery.getByLabel("Procedure")).toHaveValue("Appendectomy");
+  await expect(editSurgery.getByLabel("Date performed")).toHaveValue("2009-06");
+  await editSurgery.getByLabel("Date performed").fill("2009-13");
+  await editSurgery.getByRole("button", { name: "Save changes" }).click();
+  await expect(editSurgery.getByLabel("Date performed")).toHaveAccessibleDescription(/Date performed is not a real date/);
+  await editSurgery.getByLabel("Procedure").fill("Laparoscopic appendectomy");
+  await editSurgery.getByLabel("Date performed").fill("2009-07-14");
+  await editSurgery.getByRole("button", { name: "Save changes" }).click();
+  await expect(editSurgery).toHaveCount(0);
+  await expect(surgeries.getByRole("listitem").filter({ hasText: "Laparoscopic appendectomy" })).toBeVisible();
+
+  // A family history entry: added, edited, then removed after confirming.
+  const family = physician.getByRole("region", { name: /^Family history/ });
+  await family.getByRole("button", { name: "Add family history" }).click();
+  const addFamily = physician.getByRole("form", { name: "Add family history" });
+  await addFamily.getByLabel("Relative", { exact: true }).fill("Mother");
+  await addFamily.getByRole("combobox", { name: "Relative's condition" }).fill("Breast cancer");
+  await addFamily.getByRole("button", { name: "Save family history" }).click();
+  await expect(addFamily).toHaveCount(0);
+  const mother = family.getByRole("listitem").filter({ hasText: "Breast cancer" });
+  await expect(mother).toBeVisible();
+
+  await mother.getByRole("button", { name: "Edit Mother: Breast cancer" }).click();
+  const editFamily = physician.getByRole("form", { name: "Edit family history" });
+  await expect(editFamily.getByLabel("Relative", { exact: true })).toHaveValue("Mother");
+  await editFamily.getByLabel("Relative", { exact: true }).fill("Maternal aunt");
+  await editFamily.getByLabel("Age at onset").fill("52");
+  await editFamily.getByRole("button", { name: "Save changes" }).click();
+  await expect(editFamily).toHaveCount(0);
+  const aunt = family.getByRole("listitem").filter({ hasText: "Onset at age 52" });
+  await expect(aunt).toContainText("Maternal aunt");
+
+  await aunt.getByRole("button", { name: "Remove Maternal aunt: Breast cancer" }).click();
+  await aunt.getByRole("button", { name: "Keep" }).click();
+  await expect(aunt).toBeVisible();
+  await aunt.getByRole("button", { name: "Remove Maternal aunt: Breast cancer" }).click();
+  await aunt.getByRole("button", { name: "Confirm removing Maternal aunt: Breast cancer" }).click();
+  await expect(family.getByText("No family history recorded.")).toBeVisible();
+});
