@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { registerPatient, signIn } from "./support";
 
 /**
  * The chart, worked on by two people at once: the physician writes the note while the nurse
@@ -6,35 +7,6 @@ import { expect, test, type Browser, type Locator, type Page } from "@playwright
  * physician signs, and from then on the nurse cannot change the note. A receptionist never gets
  * the chart. Each run registers its own patient, so runs and parallel specs never share a chart.
  */
-const PASSWORD = "carelane-demo";
-
-async function signIn(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
-  return page;
-}
-
-const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
-const LETTERS = "abcdefghijklmnopqrstuvwxyz";
-/** A made-up family name nobody else in the seeded clinic has. */
-const uniqueName = () => `Chartwell${Array.from({ length: 6 }, () => LETTERS[random(0, 25)]).join("")}`;
-
-async function registerPatient(page: Page): Promise<string> {
-  await page.goto("/patients/new");
-  await page.getByLabel("Given name").fill("Imogen");
-  await page.getByLabel("Family name").fill(uniqueName());
-  await page.getByLabel("Date of birth").fill(`19${random(50, 89)}-0${random(1, 9)}-1${random(0, 9)}`);
-  await page.getByLabel("Sex assigned at birth").selectOption({ label: "Female" });
-  await page.getByLabel("Mobile phone").fill(`(413) 555-${String(random(100, 9999)).padStart(4, "0")}`);
-  await page.getByRole("button", { name: "Register patient" }).click();
-  await expect(page.getByRole("region", { name: "Patient banner" })).toBeVisible();
-  await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
-  return new URL(page.url()).pathname;
-}
 
 /** One SOAP section of the co-edited note (CodeMirror), and its editable content. */
 const noteField = (page: Page, field: "subjective" | "objective" | "assessment" | "plan") => page.getByTestId(`note-editor-${field}`);
@@ -43,7 +15,7 @@ const noteContent = (page: Page, field: "subjective" | "objective" | "assessment
 test("the nurse records vitals while the physician writes the note; each sees the other's work live; signing locks the note", async ({ browser }) => {
   test.slow();
   const physician = await signIn(browser, "physician@carelane.test");
-  const patientPath = await registerPatient(physician);
+  const patientPath = await registerPatient(physician, { given: "Imogen", familyPrefix: "Chartwell" });
 
   // The chart, from the patient page.
   await physician.getByRole("navigation", { name: "Patient record" }).getByRole("link", { name: "Chart" }).click();
@@ -168,7 +140,7 @@ test("the nurse records vitals while the physician writes the note; each sees th
 test("the chart's sections: problems, allergies, medications and labs, live on a second screen", async ({ browser }) => {
   test.slow();
   const physician = await signIn(browser, "physician@carelane.test");
-  const patientPath = await registerPatient(physician);
+  const patientPath = await registerPatient(physician, { given: "Imogen", familyPrefix: "Chartwell" });
   const chart = `${patientPath}/chart`;
   const nurse = await signIn(browser, "nurse@carelane.test");
   await nurse.goto(chart);

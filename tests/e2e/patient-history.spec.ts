@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { registerPatient, signIn } from "./support";
 
 /**
  * The medical history, kept by two people at once: the physician records and corrects a
@@ -7,37 +8,8 @@ import { expect, test, type Browser, type Locator, type Page } from "@playwright
  * physician's name and both versions side by side; a removal disappears everywhere. Each run
  * registers its own patient, so runs and parallel specs never share a history.
  */
-const PASSWORD = "carelane-demo";
 const PHYSICIAN = "Dr. Priya Raman";
 const HYPERTENSION = "Essential (primary) hypertension";
-
-async function signIn(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
-  return page;
-}
-
-const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
-const LETTERS = "abcdefghijklmnopqrstuvwxyz";
-/** A made-up family name nobody else in the seeded clinic has. */
-const uniqueName = () => `Historia${Array.from({ length: 6 }, () => LETTERS[random(0, 25)]).join("")}`;
-
-async function registerPatient(page: Page): Promise<string> {
-  await page.goto("/patients/new");
-  await page.getByLabel("Given name").fill("Ottilie");
-  await page.getByLabel("Family name").fill(uniqueName());
-  await page.getByLabel("Date of birth").fill(`19${random(50, 79)}-0${random(1, 9)}-1${random(0, 9)}`);
-  await page.getByLabel("Sex assigned at birth").selectOption({ label: "Female" });
-  await page.getByLabel("Mobile phone").fill(`(413) 555-${String(random(100, 9999)).padStart(4, "0")}`);
-  await page.getByRole("button", { name: "Register patient" }).click();
-  await expect(page.getByRole("region", { name: "Patient banner" })).toBeVisible();
-  await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
-  return new URL(page.url()).pathname;
-}
 
 const conditions = (page: Page) => page.getByRole("region", { name: /^Past conditions/ });
 const hypertension = (page: Page): Locator => conditions(page).getByRole("listitem").filter({ hasText: HYPERTENSION });
@@ -46,7 +18,7 @@ test("a physician adds, edits and removes a condition; a nurse sees each change 
   // Two sign-ins and a registration before the journey itself.
   test.slow();
   const physician = await signIn(browser, "physician@carelane.test");
-  const patientPath = await registerPatient(physician);
+  const patientPath = await registerPatient(physician, { given: "Ottilie", familyPrefix: "Historia" });
   await expect(conditions(physician).getByText("No past conditions recorded.")).toBeVisible();
 
   // A nurse has the same patient open in another browser.
@@ -139,7 +111,7 @@ test("a physician adds, edits and removes a condition; a nurse sees each change 
 
 test("surgeries and family history: one form adds and edits, field errors sit by their fields, and a removal asks first", async ({ browser }) => {
   const physician = await signIn(browser, "physician@carelane.test");
-  await registerPatient(physician);
+  await registerPatient(physician, { given: "Ottilie", familyPrefix: "Historia" });
 
   // A surgery: added, then edited in the same form, prefilled.
   const surgeries = physician.getByRole("region", { name: /^Past surgeries/ });

@@ -1,24 +1,11 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import { random, signIn } from "./support";
 
 /**
  * The front desk finds and registers patients; clinicians see changes live. The e2e database is
  * shared by every spec and worker, and a reused local server keeps it between runs, so records
  * made here get a date of birth and phone numbers of their own per run.
  */
-const PASSWORD = "carelane-demo";
-
-async function signIn(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
-  return page;
-}
-
-const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
-
 /** A date of birth between 1940 and 1989 that earlier runs almost surely did not use. */
 function uniqueDateOfBirth(): string {
   const day = new Date(Date.UTC(1940, 0, 1) + random(0, 50 * 365) * 86_400_000);
