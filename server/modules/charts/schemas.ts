@@ -201,7 +201,8 @@ export const templatesInput = z.object({ encounterType: encounterTypeSchema.opti
 
 export const templateOutput = z.object({
   id: z.string(),
-  encounterType: encounterTypeSchema,
+  /** null: for any encounter type */
+  encounterType: encounterTypeSchema.nullable(),
   name: z.string(),
   subjective: z.string(),
   objective: z.string(),
