@@ -27,6 +27,8 @@ export const EVENTS = {
   "charts.allergies.changed": z.object({ patientId: id, allergyId: id.nullable(), version: z.number().int().nullable() }),
   "charts.medications.changed": z.object({ patientId: id, medicationId: id, version: z.number().int() }),
   "charts.labs.changed": z.object({ patientId: id, labOrderId: id.nullable(), labResultId: id.nullable(), version: z.number().int() }),
+  /** a note template was added, edited, archived or (un)made default: to `clinic:<id>`; ids only, never template text */
+  "charts.templates.changed": z.object({ clinicId: id, templateId: id, version: z.number().int() }),
 } as const;
 
 export type AppointmentVerb = "booked" | "rescheduled" | "confirmed" | "cancelled" | "checked-in" | "roomed" | "visit-started" | "checked-out" | "no-show";

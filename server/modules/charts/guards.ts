@@ -158,6 +158,9 @@ export interface LockedRow {
   updatedAt: Date;
 }
 
+/** What a version check needs of a locked row (chart rows and clinic rows such as note templates). */
+export type VersionedRow = Pick<LockedRow, "version" | "updatedById" | "updatedAt">;
+
 /**
  * The one locking pattern of this module: `SELECT … FOR UPDATE` of the row (scoped by clinic, so
  * another clinic's row reads as absent), then compare versions in code. The lock holds until
@@ -182,7 +185,7 @@ export async function userName(client: Db, userId: string | null): Promise<strin
  * carry both versions and the current row (in the procedure's output shape) so the screen can
  * show theirs beside yours and let the user merge.
  */
-export async function staleEdit(tx: Tx, what: string, locked: LockedRow, yourVersion: number, current: unknown): Promise<never> {
+export async function staleEdit(tx: Tx, what: string, locked: VersionedRow, yourVersion: number, current: unknown): Promise<never> {
   const changedBy = await userName(tx, locked.updatedById);
   throw new DomainError(
     "CONFLICT",
@@ -193,7 +196,7 @@ export async function staleEdit(tx: Tx, what: string, locked: LockedRow, yourVer
 }
 
 /** Checks the version of a locked row; on a mismatch throws staleEdit with the current row. */
-export async function checkVersion(tx: Tx, what: string, locked: LockedRow, yourVersion: number, current: () => Promise<unknown>): Promise<void> {
+export async function checkVersion(tx: Tx, what: string, locked: VersionedRow, yourVersion: number, current: () => Promise<unknown>): Promise<void> {
   if (locked.version !== yourVersion) await staleEdit(tx, what, locked, yourVersion, await current());
 }
 
@@ -227,6 +230,14 @@ const CHECKS: Record<string, { field: string; message: string }> = {
   lab_result_range_check: { field: "referenceLow", message: "Reference low must not be above reference high" },
   lab_result_acknowledged_check: { field: "acknowledgedAt", message: "Acknowledgement needs who and when" },
   note_addendum_text_check: { field: "text", message: "Addendum text is required" },
+  note_template_default_check: { field: "isDefault", message: "Only an active template for one encounter type can be its default" },
+};
+
+/** Unique indexes a write can run into → the input field, and what to tell the person (a CONFLICT: someone else holds it). */
+const UNIQUES: Record<string, { field: string; message: string }> = {
+  note_template_one_default: { field: "isDefault", message: "Another template became the default for this encounter type at the same time; reload and choose again" },
+  note_template_clinic_id_encounter_type_name_key: { field: "name", message: "A template with this name already exists for this encounter type" },
+  note_template_any_type_name_key: { field: "name", message: "A template with this name already exists for any encounter type" },
 };
 
 const SIGNED_MESSAGE = "This note is signed; add an addendum instead.";
@@ -243,6 +254,11 @@ export function databaseRefusal(error: unknown): DomainError | null {
   const text = errorText(error);
   if (text.includes("signed note is immutable")) return new DomainError("CONFLICT", SIGNED_MESSAGE, undefined, { signed: true });
   if (text.includes("addenda are only for signed notes")) return new DomainError("BAD_REQUEST", "Addenda are only for signed notes; edit the note itself until it is signed.", { noteId: ["note is not signed"] });
+  const unique = Object.keys(UNIQUES).find((name) => text.includes(name));
+  if (unique) {
+    const known = UNIQUES[unique]!;
+    return new DomainError("CONFLICT", known.message, { [known.field]: [known.message] }, { constraint: unique });
+  }
   const check = /check constraint \\?"(\w+)\\?"/.exec(text)?.[1];
   if (check) {
     const known = CHECKS[check];

@@ -5,11 +5,13 @@ import * as encounters from "./encounters.ts";
 import * as labs from "./labs.ts";
 import * as lists from "./lists.ts";
 import { summary } from "./summary.ts";
-import { listTemplates } from "./templates.ts";
+import * as templates from "./templates.ts";
 import * as vitals from "./vitals.ts";
 import {
   acknowledgeResultInput,
   addAddendumInput,
+  addTemplateInput,
+  allTemplatesInput,
   addAllergyInput,
   addendumOutput,
   addMedicationInput,
@@ -47,6 +49,8 @@ import {
   updateAllergyInput,
   updateMedicationInput,
   updateProblemInput,
+  updateTemplateInput,
+  updateVitalsInput,
   vitalsInput,
   vitalsListOutput,
   vitalsOutput,
@@ -116,7 +120,25 @@ export const chartsRouter = router({
   templates: permissionProcedure("chart:read")
     .input(templatesInput)
     .output(z.array(templateOutput))
-    .query(({ ctx, input }) => listTemplates(ctx.actor, input.encounterType)),
+    .query(({ ctx, input }) => templates.listTemplates(ctx.actor, input.encounterType)),
+
+  // ---------------------------------------------------------------- note templates (template:manage)
+  /** The templates page: every template of the clinic, archived ones included. */
+  allTemplates: permissionProcedure("template:manage")
+    .input(allTemplatesInput)
+    .output(z.array(templateOutput))
+    .query(({ ctx, input }) => templates.allTemplates(ctx.actor, input)),
+
+  addTemplate: permissionProcedure("template:manage")
+    .input(addTemplateInput)
+    .output(templateOutput)
+    .mutation(({ ctx, input }) => templates.addTemplate(ctx.actor, input)),
+
+  /** Edit, archive (`active: false`), unarchive, make default; version-checked. */
+  updateTemplate: permissionProcedure("template:manage")
+    .input(updateTemplateInput)
+    .output(templateOutput)
+    .mutation(({ ctx, input }) => templates.updateTemplate(ctx.actor, input)),
 
   // ---------------------------------------------------------------- encounters and notes
   openEncounter: permissionProcedure("chart:write")
@@ -144,6 +166,12 @@ export const chartsRouter = router({
     .input(recordVitalsInput)
     .output(vitalsOutput)
     .mutation(({ ctx, input }) => vitals.recordVitals(ctx.actor, input)),
+
+  /** Corrects a set (version-checked) or marks it entered in error. */
+  updateVitals: permissionProcedure("chart:write")
+    .input(updateVitalsInput)
+    .output(vitalsOutput)
+    .mutation(({ ctx, input }) => vitals.updateVitals(ctx.actor, input)),
 
   addProblem: permissionProcedure("chart:write")
     .input(addProblemInput)

@@ -208,7 +208,50 @@ export const templateOutput = z.object({
   objective: z.string(),
   assessment: z.string(),
   plan: z.string(),
+  /** archived templates (false) are offered to nobody; notes that used them keep the reference */
+  active: z.boolean(),
+  /** what a new note of its encounter type starts from (one per type) */
+  isDefault: z.boolean(),
+  version: z.number().int(),
+  updatedAt: z.date(),
+  updatedBy: personRef.nullable(),
 });
+
+const templateName = text("Name", 120);
+
+export const addTemplateInput = z
+  .object({
+    name: templateName,
+    /** left out or null: offered for any encounter type */
+    encounterType: encounterTypeSchema.nullish(),
+    subjective: section("Subjective").default(""),
+    objective: section("Objective").default(""),
+    assessment: section("Assessment").default(""),
+    plan: section("Plan").default(""),
+    active: z.boolean({ error: "Active must be yes or no" }).default(true),
+    /** makes it the default of its encounter type (the previous default stops being one) */
+    isDefault: z.boolean({ error: "Default must be yes or no" }).default(false),
+  })
+  .superRefine((v, ctx) => {
+    if (v.isDefault && !v.encounterType) ctx.addIssue({ code: "custom", path: ["isDefault"], message: "Only a template for one encounter type can be its default; choose the encounter type" });
+    if (v.isDefault && !v.active) ctx.addIssue({ code: "custom", path: ["isDefault"], message: "An archived template cannot be the default" });
+  });
+
+/** A field left out is unchanged; `active: false` archives (there is no delete: notes reference templates). */
+export const updateTemplateInput = z.object({
+  id: id("Template"),
+  version,
+  name: templateName.optional(),
+  encounterType: encounterTypeSchema.nullish(),
+  subjective: section("Subjective").optional(),
+  objective: section("Objective").optional(),
+  assessment: section("Assessment").optional(),
+  plan: section("Plan").optional(),
+  active: z.boolean({ error: "Active must be yes or no" }).optional(),
+  isDefault: z.boolean({ error: "Default must be yes or no" }).optional(),
+});
+
+export const allTemplatesInput = z.object({ includeArchived: z.boolean().default(true) }).default({ includeArchived: true });
 
 // ---------------------------------------------------------------- vitals
 
@@ -228,73 +271,107 @@ const withinPossible = (field: keyof typeof POSSIBLE, value: number | null | und
  * database computes it. Impossible values are refused naming the field, before the database has
  * to (its CHECKs hold the same limits).
  */
+const vitalsEntry = {
+  takenAt: pastInstant("Time taken").optional(),
+  systolic: measurement("Systolic blood pressure").int("Systolic blood pressure must be a whole number").nullish(),
+  diastolic: measurement("Diastolic blood pressure").int("Diastolic blood pressure must be a whole number").nullish(),
+  heartRate: measurement("Heart rate").int("Heart rate must be a whole number").nullish(),
+  respiratoryRate: measurement("Respiratory rate").int("Respiratory rate must be a whole number").nullish(),
+  temperature: measurement("Temperature").nullish(),
+  temperatureUnit: z.enum(["C", "F"], { error: "Temperature unit must be C or F" }).default("C"),
+  spo2: measurement("SpO2").int("SpO2 must be a whole number").nullish(),
+  height: measurement("Height").nullish(),
+  heightUnit: z.enum(["cm", "in"], { error: "Height unit must be cm or in" }).default("cm"),
+  weight: measurement("Weight").nullish(),
+  weightUnit: z.enum(["kg", "lb"], { error: "Weight unit must be kg or lb" }).default("kg"),
+  painScore: measurement("Pain score").int("Pain score must be a whole number from 0 to 10").nullish(),
+  note: optionalText("Note", 1000),
+};
+type VitalsEntry = z.output<z.ZodObject<typeof vitalsEntry>>;
+
+/** The checks of a set as entered, shared by recording and correcting (the database CHECKs hold the same limits). */
+function checkVitalsEntry(v: VitalsEntry, ctx: z.RefinementCtx) {
+  const values = [v.systolic, v.diastolic, v.heartRate, v.respiratoryRate, v.temperature, v.spo2, v.height, v.weight, v.painScore];
+  if (values.every((x) => x == null)) {
+    ctx.addIssue({ code: "custom", path: ["systolic"], message: "Enter at least one measurement" });
+    return;
+  }
+  if ((v.systolic == null) !== (v.diastolic == null)) {
+    ctx.addIssue({ code: "custom", path: [v.systolic == null ? "systolic" : "diastolic"], message: "Blood pressure needs both systolic and diastolic" });
+  }
+  withinPossible("systolicMmHg", v.systolic, `${v.systolic} mmHg`, ctx, "systolic");
+  withinPossible("diastolicMmHg", v.diastolic, `${v.diastolic} mmHg`, ctx, "diastolic");
+  if (v.systolic != null && v.diastolic != null && v.diastolic >= v.systolic) {
+    ctx.addIssue({ code: "custom", path: ["diastolic"], message: "Diastolic blood pressure must be below systolic" });
+  }
+  withinPossible("heartRatePerMin", v.heartRate, `${v.heartRate} /min`, ctx, "heartRate");
+  withinPossible("respiratoryRatePerMin", v.respiratoryRate, `${v.respiratoryRate} /min`, ctx, "respiratoryRate");
+  if (v.temperature != null) {
+    const c = toCelsius(v.temperature, v.temperatureUnit);
+    const hint = v.temperatureUnit === "C" && v.temperature > 90 ? "; was it °F?" : v.temperatureUnit === "F" && v.temperature < 47 ? "; was it °C?" : "";
+    withinPossible("temperatureC", c, `${v.temperature} °${v.temperatureUnit}`, ctx, "temperature", hint);
+  }
+  withinPossible("spo2Percent", v.spo2, `${v.spo2} %`, ctx, "spo2");
+  if (v.height != null) withinPossible("heightCm", toCentimetres(v.height, v.heightUnit), `${v.height} ${v.heightUnit}`, ctx, "height");
+  if (v.weight != null) withinPossible("weightKg", toKilograms(v.weight, v.weightUnit), `${v.weight} ${v.weightUnit}`, ctx, "weight");
+  withinPossible("painScore", v.painScore, `${v.painScore}`, ctx, "painScore");
+  if (v.height != null && v.weight != null) {
+    const m = toCentimetres(v.height, v.heightUnit) / 100;
+    const bmi = toKilograms(v.weight, v.weightUnit) / (m * m);
+    if (m > 0 && (bmi < 3 || bmi > 250)) {
+      ctx.addIssue({ code: "custom", path: ["weight"], message: `Height and weight give a BMI of ${bmi.toFixed(0)}, which is not possible; check both` });
+    }
+  }
+}
+
+/** The columns a set is stored in (metric). */
+const vitalsColumns = (v: VitalsEntry) => ({
+  systolicMmHg: v.systolic ?? null,
+  diastolicMmHg: v.diastolic ?? null,
+  heartRatePerMin: v.heartRate ?? null,
+  respiratoryRatePerMin: v.respiratoryRate ?? null,
+  temperatureC: v.temperature == null ? null : toCelsius(v.temperature, v.temperatureUnit),
+  spo2Percent: v.spo2 ?? null,
+  heightCm: v.height == null ? null : toCentimetres(v.height, v.heightUnit),
+  weightKg: v.weight == null ? null : toKilograms(v.weight, v.weightUnit),
+  painScore: v.painScore ?? null,
+  note: v.note ?? null,
+});
+
 export const recordVitalsInput = z
   .object({
     patientId: id("Patient"),
     encounterId: id("Encounter").nullish(),
-    takenAt: pastInstant("Time taken").optional(),
-    systolic: measurement("Systolic blood pressure").int("Systolic blood pressure must be a whole number").nullish(),
-    diastolic: measurement("Diastolic blood pressure").int("Diastolic blood pressure must be a whole number").nullish(),
-    heartRate: measurement("Heart rate").int("Heart rate must be a whole number").nullish(),
-    respiratoryRate: measurement("Respiratory rate").int("Respiratory rate must be a whole number").nullish(),
-    temperature: measurement("Temperature").nullish(),
-    temperatureUnit: z.enum(["C", "F"], { error: "Temperature unit must be C or F" }).default("C"),
-    spo2: measurement("SpO2").int("SpO2 must be a whole number").nullish(),
-    height: measurement("Height").nullish(),
-    heightUnit: z.enum(["cm", "in"], { error: "Height unit must be cm or in" }).default("cm"),
-    weight: measurement("Weight").nullish(),
-    weightUnit: z.enum(["kg", "lb"], { error: "Weight unit must be kg or lb" }).default("kg"),
-    painScore: measurement("Pain score").int("Pain score must be a whole number from 0 to 10").nullish(),
-    note: optionalText("Note", 1000),
+    ...vitalsEntry,
   })
-  .superRefine((v, ctx) => {
-    const values = [v.systolic, v.diastolic, v.heartRate, v.respiratoryRate, v.temperature, v.spo2, v.height, v.weight, v.painScore];
-    if (values.every((x) => x == null)) {
-      ctx.addIssue({ code: "custom", path: ["systolic"], message: "Enter at least one measurement" });
-      return;
-    }
-    if ((v.systolic == null) !== (v.diastolic == null)) {
-      ctx.addIssue({ code: "custom", path: [v.systolic == null ? "systolic" : "diastolic"], message: "Blood pressure needs both systolic and diastolic" });
-    }
-    withinPossible("systolicMmHg", v.systolic, `${v.systolic} mmHg`, ctx, "systolic");
-    withinPossible("diastolicMmHg", v.diastolic, `${v.diastolic} mmHg`, ctx, "diastolic");
-    if (v.systolic != null && v.diastolic != null && v.diastolic >= v.systolic) {
-      ctx.addIssue({ code: "custom", path: ["diastolic"], message: "Diastolic blood pressure must be below systolic" });
-    }
-    withinPossible("heartRatePerMin", v.heartRate, `${v.heartRate} /min`, ctx, "heartRate");
-    withinPossible("respiratoryRatePerMin", v.respiratoryRate, `${v.respiratoryRate} /min`, ctx, "respiratoryRate");
-    if (v.temperature != null) {
-      const c = toCelsius(v.temperature, v.temperatureUnit);
-      const hint = v.temperatureUnit === "C" && v.temperature > 90 ? "; was it °F?" : v.temperatureUnit === "F" && v.temperature < 47 ? "; was it °C?" : "";
-      withinPossible("temperatureC", c, `${v.temperature} °${v.temperatureUnit}`, ctx, "temperature", hint);
-    }
-    withinPossible("spo2Percent", v.spo2, `${v.spo2} %`, ctx, "spo2");
-    if (v.height != null) withinPossible("heightCm", toCentimetres(v.height, v.heightUnit), `${v.height} ${v.heightUnit}`, ctx, "height");
-    if (v.weight != null) withinPossible("weightKg", toKilograms(v.weight, v.weightUnit), `${v.weight} ${v.weightUnit}`, ctx, "weight");
-    withinPossible("painScore", v.painScore, `${v.painScore}`, ctx, "painScore");
-    if (v.height != null && v.weight != null) {
-      const m = toCentimetres(v.height, v.heightUnit) / 100;
-      const bmi = toKilograms(v.weight, v.weightUnit) / (m * m);
-      if (m > 0 && (bmi < 3 || bmi > 250)) {
-        ctx.addIssue({ code: "custom", path: ["weight"], message: `Height and weight give a BMI of ${bmi.toFixed(0)}, which is not possible; check both` });
-      }
-    }
-  })
+  .superRefine(checkVitalsEntry)
   .transform((v) => ({
     patientId: v.patientId,
     encounterId: v.encounterId ?? null,
     takenAt: v.takenAt ?? null,
-    systolicMmHg: v.systolic ?? null,
-    diastolicMmHg: v.diastolic ?? null,
-    heartRatePerMin: v.heartRate ?? null,
-    respiratoryRatePerMin: v.respiratoryRate ?? null,
-    temperatureC: v.temperature == null ? null : toCelsius(v.temperature, v.temperatureUnit),
-    spo2Percent: v.spo2 ?? null,
-    heightCm: v.height == null ? null : toCentimetres(v.height, v.heightUnit),
-    weightKg: v.weight == null ? null : toKilograms(v.weight, v.weightUnit),
-    painScore: v.painScore ?? null,
-    note: v.note ?? null,
+    ...vitalsColumns(v),
   }));
+
+/**
+ * Corrects a recorded set: the whole set as it should read (a measurement left out or null is
+ * cleared), checked like recording; `takenAt` left out is unchanged. Or, with `enteredInError:
+ * true` and nothing else, hides the set from lists, trends and the summary (kept for the record).
+ */
+export const updateVitalsInput = z
+  .object({
+    id: id("Vitals"),
+    version,
+    ...vitalsEntry,
+    enteredInError: z.literal(true, { error: "enteredInError can only be true" }).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.enteredInError) checkVitalsEntry(v, ctx);
+  })
+  .transform((v) =>
+    v.enteredInError
+      ? { id: v.id, version: v.version, enteredInError: true as const }
+      : { id: v.id, version: v.version, enteredInError: false as const, takenAt: v.takenAt ?? null, ...vitalsColumns(v) },
+  );
 
 const vitalFieldSchema = z.enum([
   "systolicMmHg",
@@ -329,6 +406,8 @@ export const vitalsOutput = z.object({
   /** abnormal values (ranges in ranges.ts, docs/charts.md) */
   flags: z.array(z.object({ field: vitalFieldSchema, level: z.enum(["HIGH", "LOW"]), rule: z.string() })),
   recordedBy: personRef,
+  /** marked entered in error: such sets are left out of every list; only a correction returns one */
+  enteredInError: z.boolean(),
   version: z.number().int(),
 });
 

@@ -10,7 +10,7 @@ import { db } from "../../db.ts";
 import { isoDay } from "./format.ts";
 import { openChart } from "./guards.ts";
 import { displayedAllergyStatus } from "./lists.ts";
-import { vitalsSelect, vitalsValues } from "./vitals.ts";
+import { currentVitals, vitalsSelect, vitalsValues } from "./vitals.ts";
 
 const SUMMARY_ITEMS = 50;
 
@@ -36,7 +36,7 @@ export async function summary(actor: ScopedActor, patientId: string) {
       orderBy: { createdAt: "desc" },
       take: SUMMARY_ITEMS,
     }),
-    db.vitals.findFirst({ where: { patientId: ids }, select: vitalsSelect, orderBy: [{ takenAt: "desc" }, { id: "desc" }] }),
+    db.vitals.findFirst({ where: { patientId: ids, ...currentVitals }, select: vitalsSelect, orderBy: [{ takenAt: "desc" }, { id: "desc" }] }),
     db.labResult.count({ where: { patientId: ids, acknowledgedAt: null } }),
   ]);
   return {
