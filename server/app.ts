@@ -16,6 +16,7 @@ import { logger } from "./logger.ts";
 import { isConnectionError } from "./errors.ts";
 import { createRealtime } from "./realtime/io.ts";
 import { contextFor, createHttpContext } from "./trpc/context.ts";
+import { screenFromCookie } from "./modules/scheduling/screens.ts";
 import { appRouter, createCaller } from "./trpc/router.ts";
 
 /** How Remix is served: Vite middleware while developing, the built bundle otherwise, or not at all (API-only tests). */
@@ -133,7 +134,7 @@ export async function createWebServer(options: { port: number; host?: string; re
         // Loaders call the same services through a tRPC caller bound to this request's session.
         getLoadContext: async (req) => {
           const session = await sessionFromCookie(req.headers.cookie);
-          return { session, caller: createCaller(contextFor(session, req.ip ?? null)) };
+          return { session, caller: createCaller(contextFor(session, req.ip ?? null)), screen: () => screenFromCookie(req.headers.cookie) };
         },
       }),
     );

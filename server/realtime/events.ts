@@ -42,5 +42,12 @@ export type Room = `${RoomKind}:${string}`;
 
 export const room = (kind: RoomKind, entityId: string): Room => `${kind}:${entityId}`;
 
+/**
+ * The Socket.IO namespace of paired waiting-room screens (server/modules/scheduling/screens.ts).
+ * A screen's socket is put in its `location:<id>` and `screen:<id>` rooms there and can do nothing
+ * else; publish() copies location events to it.
+ */
+export const SCREEN_NAMESPACE = "/screen";
+
 /** Names the socket.io channel prefix in Redis; the adapter and the emitter must agree. */
 export const socketChannel = (prefix: string) => `${prefix}:socket.io`;

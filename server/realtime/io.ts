@@ -7,7 +7,8 @@ import { sessionFromCookie } from "../auth/cookie-session.ts";
 import type { ActiveSession } from "../auth/sessions.ts";
 import { logger } from "../logger.ts";
 import { authorizeRoom } from "./rooms.ts";
-import { socketChannel } from "./events.ts";
+import { SCREEN_NAMESPACE, socketChannel } from "./events.ts";
+import { screenFromCookie } from "../modules/scheduling/screens.ts";
 import { registerCollab } from "./collab.ts";
 import { registerPresence, type PresenceData } from "./presence.ts";
 import { closeNoteBroadcaster } from "../modules/charts/note-doc.ts";
@@ -46,6 +47,21 @@ export function createRealtime(httpServer: HttpServer) {
       next();
     } catch (error) {
       logger.warn({ err: error }, "socket handshake check failed");
+      next(new Error("unavailable"));
+    }
+  });
+
+  // Paired waiting-room screens: their own namespace, their own credential, two fixed rooms, no
+  // requests of any kind (server/modules/scheduling/screens.ts).
+  const screens = io.of(SCREEN_NAMESPACE);
+  screens.use(async (socket, next) => {
+    try {
+      const screen = await screenFromCookie(socket.handshake.headers.cookie);
+      if (!screen) return next(new Error("unauthorized"));
+      void socket.join([`location:${screen.locationId}`, `screen:${screen.id}`]);
+      next();
+    } catch (error) {
+      logger.warn({ err: error }, "screen handshake check failed");
       next(new Error("unavailable"));
     }
   });

@@ -2,7 +2,7 @@ import { Emitter } from "@socket.io/redis-emitter";
 import type { Redis } from "ioredis";
 import { env } from "../env.ts";
 import { closeRedis, createRedis } from "../redis.ts";
-import { EVENTS, socketChannel, type EventName, type EventPayload, type Room } from "./events.ts";
+import { EVENTS, SCREEN_NAMESPACE, socketChannel, type EventName, type EventPayload, type Room } from "./events.ts";
 
 let client: Redis | undefined;
 let emitter: Emitter | undefined;
@@ -24,11 +24,19 @@ export function publish<E extends EventName>(event: E, payload: EventPayload<E>,
   const checked = EVENTS[event].parse(payload);
   if (rooms.length === 0) return;
   getEmitter().to(rooms).emit(event, checked);
+  // Paired waiting-room screens listen to their location's room in their own namespace.
+  const locationRooms = rooms.filter((r) => r.startsWith("location:"));
+  if (locationRooms.length) getEmitter().of(SCREEN_NAMESPACE).to(locationRooms).emit(event, checked);
 }
 
 /** Ends every socket of a session, on whichever web process holds it (sign-out, expiry). */
 export async function disconnectSession(sessionId: string): Promise<void> {
   getEmitter().in(`session:${sessionId}`).disconnectSockets(true);
+}
+
+/** Closes a revoked waiting-room screen's connection, wherever it is (server/modules/scheduling/screens.ts). */
+export function disconnectScreen(screenId: string): void {
+  getEmitter().of(SCREEN_NAMESPACE).in(`screen:${screenId}`).disconnectSockets(true);
 }
 
 export async function closePublisher(): Promise<void> {

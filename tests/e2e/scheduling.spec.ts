@@ -60,12 +60,24 @@ test("reception checks a patient in; the board and the public screen follow live
     await expect(leftInExam2).toHaveCount(0);
   }
 
-  // The public screen is its own display (a window of its own: background tabs are throttled),
-  // signed in as the practice manager, whose role may read schedules but not patient records.
+  // The public screen is its own display (a window of its own: background tabs are throttled): a
+  // receptionist signs in on the "TV", pairs it as Riverside's screen, and is signed out there.
   const screen = await (await browser.newContext()).newPage();
-  await signIn(screen, "manager@carelane.test");
+  await signIn(screen, "reception@carelane.test");
   await screen.goto(`/board/${riversideId}/screen`);
+  await screen.getByRole("button", { name: "Screens" }).click();
+  const screenName = `Riverside TV ${uniqueLetters(4)}`;
+  const pairing = screen.getByRole("form", { name: "Pair this browser" });
+  await pairing.getByLabel("Screen name").fill(screenName);
+  await pairing.getByRole("button", { name: "Pair this browser as the screen" }).click();
+  await expect(screen).toHaveURL(/\/screen$/);
   await expect(screen.getByRole("heading", { level: 1, name: /Riverside/ })).toBeVisible();
+  await expect(screen.getByRole("navigation", { name: "Main" })).toHaveCount(0);
+  // No one is signed in on the TV any more: a staff page asks for a sign-in.
+  const staffPage = await screen.context().newPage();
+  await staffPage.goto("/patients");
+  await expect(staffPage).toHaveURL(/\/login/);
+  await staffPage.close();
 
   // Context A: the receptionist on today's schedule at Riverside.
   const reception = await (await browser.newContext()).newPage();
@@ -150,6 +162,12 @@ test("reception checks a patient in; the board and the public screen follow live
   await clickAndWaitFor(board, "scheduling.checkOut", boardRow.getByRole("button", { name: /^Check out / }));
   await expect(boardRow).toHaveCount(0, { timeout: 2000 });
   await expect(calling).toHaveCount(0, { timeout: 2000 });
+
+  // The nurse unpairs the TV from the screen page: it stops showing the waiting room at once.
+  await board.goto(`/board/${riversideId}/screen`);
+  await board.getByRole("button", { name: "Screens" }).click();
+  await board.getByRole("button", { name: `Unpair ${screenName}` }).click();
+  await expect(screen.getByRole("heading", { level: 1, name: "This screen is not paired" })).toBeVisible({ timeout: 5000 });
 });
 
 test("a slot taken while booking comes back as a conflict that offers the next free times", async ({ page }) => {

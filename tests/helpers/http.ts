@@ -60,9 +60,14 @@ export class HttpClient {
     return { status: response.status, body: (await response.json()) as { result?: { data: unknown }; error?: { message: string; data: { code: string } } } };
   }
 
-  /** A Socket.IO client carrying this client's cookies, like a browser tab. */
-  socket(): Socket {
-    return io(this.baseUrl, { transports: ["websocket"], extraHeaders: { cookie: this.cookieHeader }, reconnection: false, forceNew: true });
+  /** A Socket.IO client carrying this client's cookies, like a browser tab (namespace "/screen" for a paired screen). */
+  socket(namespace = ""): Socket {
+    return io(`${this.baseUrl}${namespace}`, { transports: ["websocket"], extraHeaders: { cookie: this.cookieHeader }, reconnection: false, forceNew: true });
+  }
+
+  /** Stores a cookie as a browser would from a page's Set-Cookie (for routes this server does not serve here). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
   }
 }
 

@@ -5,10 +5,14 @@ import { useLiveStatus } from "~/lib/use-live-event";
  * is down this banner stays up, and the page refetches as soon as it is back.
  */
 export function OfflineBanner({ what = "This page", large = false }: { what?: string; large?: boolean }) {
-  const status = useLiveStatus();
+  return <OfflineNotice offline={useLiveStatus() === "offline"} what={what} large={large} />;
+}
+
+/** The banner itself, for a page with a connection of its own (the paired waiting-room screen). */
+export function OfflineNotice({ offline, what, large = false }: { offline: boolean; what: string; large?: boolean }) {
   return (
     <div role="status" aria-live="polite">
-      {status === "offline" ? (
+      {offline ? (
         <div
           className={`flex items-center gap-3 rounded-lg border border-warn-200 bg-warn-50 text-warn-700 ${large ? "px-6 py-4 text-2xl" : "px-4 py-3 text-sm"}`}
           data-testid="offline-banner"

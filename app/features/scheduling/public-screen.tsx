@@ -1,23 +1,17 @@
-import { Notice } from "~/components/ui/notice";
-import { errorMessageOf, trpc } from "~/lib/trpc";
+import type { ReactNode } from "react";
 import { formatTime } from "./format";
-import { useAppointmentEvents } from "./live";
-import { OfflineBanner } from "./offline-banner";
 import type { PublicBoardRow } from "./types";
 import { useNow } from "./use-now";
 
 /**
  * The waiting-room screen for patients to read: ticket numbers and initials only, never names
- * (`scheduling.publicBoard` does not send them). Roomed patients are called to their room.
+ * (the server does not send them). Roomed patients are called to their room. Presentational: the
+ * paired screen (routes/screen.tsx) and the staff preview keep `rows` live in their own ways and
+ * pass their connection notice as `status`.
  */
-export function PublicScreen({ locationId, locationName, timeZone, initialRows }: { locationId: string; locationName: string; timeZone: string; initialRows: PublicBoardRow[] }) {
-  const utils = trpc.useUtils();
-  const input = { locationId };
-  const board = trpc.scheduling.publicBoard.useQuery(input, { initialData: initialRows, meta: { silentErrors: true } });
-  useAppointmentEvents([`location:${locationId}`], () => void utils.scheduling.publicBoard.invalidate(input));
-
-  const calling = board.data.filter((r) => r.status === "ROOMED");
-  const waiting = board.data.filter((r) => r.status === "ARRIVED");
+export function PublicScreen({ locationName, timeZone, rows, status }: { locationName: string; timeZone: string; rows: PublicBoardRow[]; status?: ReactNode }) {
+  const calling = rows.filter((r) => r.status === "ROOMED");
+  const waiting = rows.filter((r) => r.status === "ARRIVED");
 
   return (
     <div className="flex min-h-screen flex-col gap-8 bg-brand-900 px-8 py-8 text-white lg:px-12">
@@ -28,12 +22,7 @@ export function PublicScreen({ locationId, locationName, timeZone, initialRows }
         <Clock timeZone={timeZone} />
       </header>
 
-      <OfflineBanner what="This screen" large />
-      {board.isError ? (
-        <Notice tone="danger" role="alert" title="This screen could not be refreshed." className="text-xl">
-          {errorMessageOf(board.error)}
-        </Notice>
-      ) : null}
+      {status}
 
       <section aria-labelledby="calling-heading" className="space-y-4">
         <h2 id="calling-heading" className="text-2xl font-semibold text-brand-100 uppercase lg:text-3xl">

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { permissionProcedure, router } from "../../trpc/init.ts";
+import * as screens from "./screens.ts";
 import * as service from "./service.ts";
 import * as setup from "./setup.ts";
 import { findSlots } from "./slots.ts";
@@ -14,9 +15,12 @@ import {
   cancelInput,
   dayInput,
   findSlotsInput,
+  pairScreenInput,
   publicBoardRow,
   rescheduleInput,
   roomInput,
+  screenIdInput,
+  screenRow,
   setAvailabilityInput,
   slotOutput,
   upsertProviderInput,
@@ -59,6 +63,15 @@ export const schedulingRouter = router({
     .input(z.object({ patientId: z.uuid() }))
     .output(z.object({ appointments: z.array(appointmentOutput), noShows: z.number(), noShowRate: z.number() }))
     .query(({ ctx, input }) => service.patientAppointments(ctx.actor, input.patientId)),
+
+  /** Waiting-room screens paired to a location (screens.ts). */
+  screens: permissionProcedure("schedule:read").input(boardInput).output(z.array(screenRow)).query(({ ctx, input }) => screens.listScreens(ctx.actor, input.locationId)),
+  /** Pairs the calling browser as a screen and signs it out; the token goes into a cookie, never to the page. */
+  pairScreen: write
+    .input(pairScreenInput)
+    .output(z.object({ screen: z.object({ id: z.string(), name: z.string() }), token: z.string() }))
+    .mutation(({ ctx, input }) => screens.pairScreen(ctx.actor, input)),
+  revokeScreen: write.input(screenIdInput).output(z.object({ revoked: z.boolean() })).mutation(({ ctx, input }) => screens.revokeScreen(ctx.actor, input.screenId)),
 
   setup: router({
     upsertProvider: permissionProcedure("schedule:setup").input(upsertProviderInput).output(providerRow).mutation(({ ctx, input }) => setup.upsertProvider(ctx.actor, input)),

@@ -113,6 +113,26 @@ export const dayInput = z
 
 export const boardInput = z.object({ locationId: uuid("Location") });
 
+export const pairScreenInput = z.object({
+  locationId: uuid("Location"),
+  name: z
+    .string({ error: "Screen name is required" })
+    .trim()
+    .min(1, "Screen name is required")
+    .max(80, "Screen name is too long (80 characters at most)"),
+});
+
+export const screenIdInput = z.object({ screenId: uuid("Screen") });
+
+export const screenRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  pairedBy: z.string().nullable(),
+  createdAt: z.date(),
+  lastSeenAt: z.date(),
+  revokedAt: z.date().nullable(),
+});
+
 const person = z.object({ id: z.string(), name: z.string() });
 
 export const appointmentOutput = z.object({

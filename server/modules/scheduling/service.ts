@@ -426,20 +426,20 @@ export async function day(actor: ScopedActor, input: z.output<typeof dayInput>) 
 }
 
 /** Today's waiting room at a location: who is here, since when, for whom, in which room. */
-export async function board(actor: ScopedActor, locationId: string) {
-  const location = await db.location.findFirst({ where: { id: locationId, clinicId: actor.clinicId }, select: { timeZone: true } });
-  if (!location) throw notFound("Location");
-  const { start, end } = localDayRange(todayIn(location.timeZone), location.timeZone);
+/** Today's waiting room at a location (arrived, roomed, in visit), in arrival order. Not audited: callers do. */
+async function waitingRoom(locationId: string, timeZone: string) {
+  const { start, end } = localDayRange(todayIn(timeZone), timeZone);
   const rows = await db.appointment.findMany({
     where: { locationId, startsAt: { gte: start, lt: end }, status: { in: ["ARRIVED", "ROOMED", "IN_VISIT"] } },
     select: { id: true, status: true, room: true, ticket: true, startsAt: true, arrivedAt: true, version: true, patient: { select: { id: true, givenName: true, familyName: true } }, provider: { select: { user: { select: { name: true } } } } },
     orderBy: [{ arrivedAt: "asc" }, { startsAt: "asc" }],
   });
-  await audit(db, actor, { action: "scheduling.board", resourceType: "Location", resourceId: locationId, reason: `${rows.length} waiting` });
   return rows.map((r) => ({
     appointmentId: r.id,
     patientId: r.patient.id,
     patientName: `${r.patient.familyName}, ${r.patient.givenName}`,
+    givenName: r.patient.givenName,
+    familyName: r.patient.familyName,
     providerName: r.provider.user.name,
     status: r.status,
     room: r.room,
@@ -450,13 +450,28 @@ export async function board(actor: ScopedActor, locationId: string) {
   }));
 }
 
-/** The public waiting-room screen: tickets and initials only, never names. */
+export async function board(actor: ScopedActor, locationId: string) {
+  const location = await db.location.findFirst({ where: { id: locationId, clinicId: actor.clinicId }, select: { timeZone: true } });
+  if (!location) throw notFound("Location");
+  const rows = await waitingRoom(locationId, location.timeZone);
+  await audit(db, actor, { action: "scheduling.board", resourceType: "Location", resourceId: locationId, reason: `${rows.length} waiting` });
+  return rows.map(({ givenName: _given, familyName: _family, ...row }) => row);
+}
+
+/**
+ * What the waiting-room screen shows: tickets and initials only, never names. For a paired screen
+ * (screens.ts) as well as for staff; not audited, since nothing here identifies a patient.
+ */
+export async function waitingRoomScreen(locationId: string, timeZone: string) {
+  const rows = await waitingRoom(locationId, timeZone);
+  return rows.map((r) => ({ ticket: r.ticket, initials: `${r.givenName.charAt(0)}${r.familyName.charAt(0)}`.toUpperCase(), status: r.status, room: r.room }));
+}
+
+/** The public waiting-room screen for a signed-in user (the board page's preview). */
 export async function publicBoard(actor: ScopedActor, locationId: string) {
-  const rows = await board(actor, locationId);
-  return rows.map((r) => {
-    const [family = "", given = ""] = r.patientName.split(", ");
-    return { ticket: r.ticket, initials: `${given.charAt(0)}${family.charAt(0)}`.toUpperCase(), status: r.status, room: r.room };
-  });
+  const location = await db.location.findFirst({ where: { id: locationId, clinicId: actor.clinicId }, select: { timeZone: true } });
+  if (!location) throw notFound("Location");
+  return waitingRoomScreen(locationId, location.timeZone);
 }
 
 export async function patientAppointments(actor: ScopedActor, patientId: string) {
