@@ -12,7 +12,9 @@ import { conflictOf, ConflictPanel } from "./conflict";
 import { ENCOUNTER_TYPE_LABEL, VITAL_LABEL, vitalText } from "./format";
 import { useChartEvents } from "./live";
 import { NOTE_EDITOR_FIELDS, NoteEditor } from "./note-editor";
-import type { Addendum, Encounter, Note, Vitals } from "./types";
+import { TemplatePicker } from "./template-picker";
+import type { Addendum, Encounter, EncounterType, Note, Vitals } from "./types";
+import { VitalsEditor } from "./vitals-edit";
 import { VitalsForm } from "./vitals-form";
 
 type Detail = { encounter: Encounter; note: Note | null; addenda: Addendum[] };
@@ -54,7 +56,7 @@ export function EncounterView({ patientId, initial }: { patientId: string; initi
 
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="space-y-4 lg:col-span-2">
-          {note ? <NotePanel patientId={patientId} encounterId={encounterId} note={note} addenda={addenda} /> : <Notice tone="warn">This encounter has no note.</Notice>}
+          {note ? <NotePanel patientId={patientId} encounterId={encounterId} encounterType={encounter.type} note={note} addenda={addenda} /> : <Notice tone="warn">This encounter has no note.</Notice>}
         </div>
         <EncounterVitals patientId={patientId} encounterId={encounterId} open={encounter.status === "OPEN"} />
       </div>
@@ -62,7 +64,7 @@ export function EncounterView({ patientId, initial }: { patientId: string; initi
   );
 }
 
-function NotePanel({ patientId, encounterId, note, addenda }: { patientId: string; encounterId: string; note: Note; addenda: Addendum[] }) {
+function NotePanel({ patientId, encounterId, encounterType, note, addenda }: { patientId: string; encounterId: string; encounterType: EncounterType; note: Note; addenda: Addendum[] }) {
   const canWrite = useCan("chart:write");
   const canSign = useCan("chart:sign");
   const { toast } = useToast();
@@ -134,6 +136,7 @@ function NotePanel({ patientId, encounterId, note, addenda }: { patientId: strin
                 anyone else's.
               </Notice>
             ) : null}
+            {!plain ? <TemplatePicker note={note} encounterType={encounterType} busy={pending > 0} onApplied={refresh} /> : null}
             {!plain ? (
               <div className="flex flex-wrap items-center gap-3">
                 <Button variant="secondary" disabled={!live || saveRequested} onClick={() => setSaveRequested(true)}>
@@ -376,7 +379,7 @@ function EncounterVitals({ patientId, encounterId, open }: { patientId: string; 
       {items.length ? (
         <ul className="divide-y divide-surface-border">
           {items.map((v) => (
-            <VitalsItem key={v.id} vitals={v} />
+            <VitalsItem key={v.id} vitals={v} editable={canWrite && open} onChanged={() => void utils.charts.vitals.invalidate({ patientId })} />
           ))}
         </ul>
       ) : (
@@ -386,8 +389,22 @@ function EncounterVitals({ patientId, encounterId, open }: { patientId: string; 
   );
 }
 
-function VitalsItem({ vitals }: { vitals: Vitals }) {
+function VitalsItem({ vitals, editable, onChanged }: { vitals: Vitals; editable: boolean; onChanged: () => void }) {
   const flagged = new Set(vitals.flags.map((f) => f.field));
+  const [editing, setEditing] = useState(false);
+  if (editing) {
+    return (
+      <li className="text-sm">
+        <VitalsEditor
+          vitals={vitals}
+          onDone={() => {
+            setEditing(false);
+            onChanged();
+          }}
+        />
+      </li>
+    );
+  }
   return (
     <li className="px-4 py-3 text-sm">
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
@@ -406,8 +423,15 @@ function VitalsItem({ vitals }: { vitals: Vitals }) {
           );
         })}
       </dl>
-      <p className="mt-1 text-xs text-ink-muted">
-        {vitals.recordedBy.name}, <Time value={vitals.takenAt} />
+      <p className="mt-1 flex items-center justify-between gap-2 text-xs text-ink-muted">
+        <span>
+          {vitals.recordedBy.name}, <Time value={vitals.takenAt} />
+        </span>
+        {editable ? (
+          <Button size="sm" variant="ghost" aria-label="Edit these vitals" onClick={() => setEditing(true)}>
+            Edit
+          </Button>
+        ) : null}
       </p>
     </li>
   );

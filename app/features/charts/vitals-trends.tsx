@@ -1,11 +1,15 @@
 import { createColumnHelper } from "@tanstack/react-table";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { CHART_COLORS, LineChart, type LinePoint, type LineSeries } from "~/components/charts/line-chart";
 import { DataTable } from "~/components/data-table/data-table";
+import { Button } from "~/components/ui/button";
 import { Time } from "~/components/ui/time";
+import { useCan } from "~/features/patients/use-can";
+import { trpc } from "~/lib/trpc";
 import { ABNORMAL, type VitalField } from "../../../server/modules/charts/ranges.ts";
 import { flagsByField, vitalText } from "./format";
 import type { Vitals } from "./types";
+import { VitalsEditor } from "./vitals-edit";
 
 const series = (items: Vitals[], field: VitalField, label: string, color: string, dashed = false): LineSeries => ({
   label,
@@ -83,16 +87,59 @@ const COLUMNS = [
   column.accessor((v) => v.recordedBy.name, { id: "by", header: "Recorded by" }),
 ];
 
-/** The sets on file, newest first; abnormal values in red with the direction. */
+/**
+ * The sets on file, newest first; abnormal values in red with the direction. Those who record
+ * vitals may correct a set (Edit) or hide it as entered in error.
+ */
 export function VitalsTable({ items, limit = 50 }: { items: Vitals[]; limit?: number }) {
+  const canWrite = useCan("chart:write");
+  const utils = trpc.useUtils();
+  const [editingId, setEditingId] = useState<string | null>(null);
   const rows = useMemo(() => [...items].sort((a, b) => b.takenAt.localeCompare(a.takenAt)).slice(0, limit), [items, limit]);
+  const columns = useMemo(
+    () =>
+      canWrite
+        ? [
+            ...COLUMNS,
+            column.display({
+              id: "actions",
+              header: () => <span className="sr-only">Actions</span>,
+              cell: (c) => (
+                <Button size="sm" variant="ghost" aria-label="Edit vitals taken" onClick={() => setEditingId(c.row.original.id)}>
+                  Edit
+                </Button>
+              ),
+            }),
+          ]
+        : COLUMNS,
+    [canWrite],
+  );
+  const editing = editingId ? items.find((v) => v.id === editingId) : undefined;
   return (
-    <DataTable
-      caption={items.length > limit ? `Latest ${limit} of ${items.length} sets of vitals` : "Vitals on file"}
-      data={rows}
-      columns={COLUMNS}
-      getRowId={(v) => v.id}
-      emptyMessage="No vitals recorded yet."
-    />
+    <div className="space-y-3">
+      <DataTable
+        caption={items.length > limit ? `Latest ${limit} of ${items.length} sets of vitals` : "Vitals on file"}
+        data={rows}
+        columns={columns}
+        getRowId={(v) => v.id}
+        emptyMessage="No vitals recorded yet."
+      />
+      {editing ? (
+        <div className="rounded-lg border border-surface-border bg-surface shadow-card">
+          <p className="px-5 pt-3 text-sm font-medium text-ink">
+            Correcting the vitals taken <Time value={editing.takenAt} /> by {editing.recordedBy.name}
+          </p>
+          <VitalsEditor
+            key={editing.id}
+            vitals={editing}
+            onDone={() => {
+              setEditingId(null);
+              void utils.charts.vitals.invalidate({ patientId: editing.patientId });
+              void utils.charts.summary.invalidate({ patientId: editing.patientId });
+            }}
+          />
+        </div>
+      ) : null}
+    </div>
   );
 }

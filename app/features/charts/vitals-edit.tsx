@@ -1,0 +1,119 @@
+import { useEffect, useState } from "react";
+import { TextAreaField, TextField } from "~/components/ui/field";
+import { useToast } from "~/components/ui/toast";
+import { fieldErrorsOf, trpc } from "~/lib/trpc";
+import { conflictOf } from "./conflict";
+import type { Vitals } from "./types";
+import { changedValues, EditConflict, EnteredInErrorButton, FormShell, useVersionedEdit } from "./ui";
+import { parseNumber } from "./units";
+
+/** The form's fields: the input names of charts.updateVitals, metric as stored. */
+const FIELDS = [
+  { name: "systolic", label: "Systolic (mmHg)", of: (v: Vitals) => v.systolicMmHg },
+  { name: "diastolic", label: "Diastolic (mmHg)", of: (v: Vitals) => v.diastolicMmHg },
+  { name: "heartRate", label: "Heart rate (/min)", of: (v: Vitals) => v.heartRatePerMin },
+  { name: "respiratoryRate", label: "Respiratory rate (/min)", of: (v: Vitals) => v.respiratoryRatePerMin },
+  { name: "temperature", label: "Temperature (°C)", of: (v: Vitals) => v.temperatureC },
+  { name: "spo2", label: "SpO2 (%)", of: (v: Vitals) => v.spo2Percent },
+  { name: "height", label: "Height (cm)", of: (v: Vitals) => v.heightCm },
+  { name: "weight", label: "Weight (kg)", of: (v: Vitals) => v.weightKg },
+  { name: "painScore", label: "Pain score (0–10)", of: (v: Vitals) => v.painScore },
+] as const;
+type FieldName = (typeof FIELDS)[number]["name"];
+type VitalsValues = Record<FieldName | "note", string>;
+
+const valuesOf = (v: Vitals): VitalsValues =>
+  ({ ...Object.fromEntries(FIELDS.map((f) => [f.name, f.of(v) == null ? "" : String(f.of(v))])), note: v.note ?? "" }) as VitalsValues;
+
+const LABEL: Record<keyof VitalsValues, string> = { ...(Object.fromEntries(FIELDS.map((f) => [f.name, f.label])) as Record<FieldName, string>), note: "Vitals note" };
+
+/**
+ * Corrects one recorded set (metric, as stored): the whole set is saved with the version read, so
+ * a mistyped weight is fixed without a second set in the trend. A stale save shows their values
+ * beside these; "entered in error" hides the set from the chart (kept for the record).
+ */
+export function VitalsEditor({ vitals, onDone }: { vitals: Vitals; onDone: () => void }) {
+  const { toast } = useToast();
+  const editing = useVersionedEdit<VitalsValues>();
+  const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
+  const [initial] = useState(() => ({ id: vitals.id, baseVersion: vitals.version, base: valuesOf(vitals), values: valuesOf(vitals) }));
+  // useVersionedEdit's functions are new each render: start once, from the set as it was read.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- once
+  useEffect(() => editing.start(initial.id, initial.baseVersion, initial.base), []);
+  const edit = editing.edit ?? initial;
+
+  const update = trpc.charts.updateVitals.useMutation({
+    meta: { silentErrors: true },
+    onSuccess: (saved) => {
+      toast({ tone: "success", title: saved.enteredInError ? "Vitals hidden as entered in error" : "Vitals corrected" });
+      editing.stop();
+      onDone();
+    },
+  });
+  const errors = { ...fieldErrorsOf(update.error), ...localErrors } as Record<string, string[] | undefined>;
+
+  function save(version: number) {
+    const parsed = Object.fromEntries(FIELDS.map((f) => [f.name, parseNumber(edit.values[f.name])])) as Record<FieldName, number | null>;
+    const unreadable = FIELDS.filter((f) => Number.isNaN(parsed[f.name]));
+    if (unreadable.length) {
+      setLocalErrors(Object.fromEntries(unreadable.map((f) => [f.name, [`${f.label.replace(/ \(.*/, "")} must be a number`]])));
+      return;
+    }
+    setLocalErrors({});
+    update.mutate({ id: edit.id, version, ...parsed, note: edit.values.note });
+  }
+
+  return (
+    <FormShell
+      label="Edit vitals"
+      submitLabel="Save vitals"
+      pending={update.isPending}
+      error={update.error}
+      hideError={conflictOf(update.error) !== null}
+      onCancel={() => {
+        update.reset();
+        editing.stop();
+        onDone();
+      }}
+      onSubmit={() => save(edit.baseVersion)}
+    >
+      <EditConflict<Vitals>
+        error={update.error}
+        what="these vitals"
+        pending={update.isPending}
+        fields={(current) => {
+          const theirs = current ? valuesOf(current) : null;
+          return (Object.keys(changedValues(edit.base, edit.values)) as (keyof VitalsValues)[]).map((k) => ({
+            label: LABEL[k],
+            theirs: theirs ? theirs[k] : "(reload to see)",
+            yours: edit.values[k],
+          }));
+        }}
+        onKeepTheirs={() => {
+          update.reset();
+          editing.stop();
+          onDone();
+        }}
+        onApplyMine={(conflict) => {
+          if (conflict.current) editing.rebase(conflict.currentVersion, valuesOf(conflict.current));
+          save(conflict.currentVersion);
+        }}
+      />
+      <div className="grid grid-cols-2 gap-3">
+        {FIELDS.map((f) => (
+          <TextField
+            key={f.name}
+            label={f.label}
+            inputMode="decimal"
+            autoComplete="off"
+            value={edit.values[f.name]}
+            onChange={(e) => editing.change({ [f.name]: e.target.value })}
+            errors={errors[f.name]}
+          />
+        ))}
+      </div>
+      <TextAreaField label="Vitals note" rows={2} value={edit.values.note} onChange={(e) => editing.change({ note: e.target.value })} errors={errors.note} maxLength={1000} />
+      <EnteredInErrorButton what="this set of vitals" pending={update.isPending} onConfirm={() => update.mutate({ id: edit.id, version: edit.baseVersion, enteredInError: true })} />
+    </FormShell>
+  );
+}
