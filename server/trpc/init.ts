@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { ZodError, z } from "zod";
+import { ZodError } from "zod";
 import { DomainError, isConnectionError, isDatabaseBusy } from "../errors.ts";
 import { can, type Permission } from "../permissions/registry.ts";
 import { audit, type ScopedActor } from "../audit/audit.ts";
@@ -29,10 +29,11 @@ const t = initTRPC
         data: {
           ...shape.data,
           ...(databaseDown ? { code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503 } : {}),
-          // Field messages for forms: { "dateOfBirth": ["must not be in the future"] }
+          // Field messages for forms, keyed by the field's path: { "dateOfBirth": ["must not be in
+          // the future"], "emergencyContacts.1.phone": ["…"] }, so a form can put each by its field.
           fieldErrors:
             cause instanceof ZodError
-              ? z.flattenError(cause).fieldErrors
+              ? fieldErrorsByPath(cause)
               : cause instanceof DomainError
                 ? (cause.fieldErrors ?? null)
                 : null,
@@ -42,6 +43,17 @@ const t = initTRPC
       };
     },
   });
+
+/** Zod issues as { "a.0.b": [messages] }; an issue about the whole input has no field and is left out. */
+function fieldErrorsByPath(error: ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    if (issue.path.length === 0) continue;
+    const key = issue.path.map(String).join(".");
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

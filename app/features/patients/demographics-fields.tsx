@@ -1,11 +1,17 @@
 import type { ReactNode } from "react";
 import { Button } from "~/components/ui/button";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "~/components/ui/field";
-import { EMPTY_CONTACT, type ContactValues, type DemographicsValues, type FieldName } from "./demographics-values";
+import { blankContact, EMPTY_CONTACT, type ContactValues, type DemographicsValues, type FieldName } from "./demographics-values";
 import { LANGUAGES, MARITAL_LABEL, maskSsnInput, SEX_OPTIONS, formatDate } from "./format";
 import type { CareProvider, MaritalStatus, Sex } from "./types";
 
 export type FieldErrors = Record<string, string[] | undefined>;
+
+/** Messages for a field and everything inside it ("alerts", "alerts.2"), or undefined if none. */
+function errorsUnder(errors: FieldErrors, field: string): string[] | undefined {
+  const messages = Object.entries(errors).flatMap(([key, list]) => (key === field || key.startsWith(`${field}.`) ? (list ?? []) : []));
+  return messages.length ? messages : undefined;
+}
 /** Values another person saved for fields this user also changed (shown beside the user's). */
 export type TheirValues = Partial<Record<FieldName, DemographicsValues[FieldName]>>;
 
@@ -79,6 +85,13 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
   const contacts = values.emergencyContacts.length ? values.emergencyContacts : [{ ...EMPTY_CONTACT }];
   const setContact = (index: number, patch: Partial<ContactValues>) =>
     onChange({ emergencyContacts: contacts.map((c, i) => (i === index ? { ...c, ...patch } : c)) });
+  // The server names a contact's field by its place among the contacts sent, and blank ones are
+  // not sent: "emergencyContacts.0.phone" is the first non-blank contact's phone.
+  const contactErrors = (index: number, field: keyof ContactValues) => {
+    if (blankContact(contacts[index]!)) return undefined;
+    const sent = contacts.slice(0, index).filter((c) => !blankContact(c)).length;
+    return errors[`emergencyContacts.${sent}.${field}`];
+  };
 
   return (
     <div className="space-y-6">
@@ -155,7 +168,7 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
             rows={2}
             value={values.alerts}
             onChange={(e) => set("alerts")(e.target.value)}
-            errors={errors.alerts}
+            errors={errorsUnder(errors, "alerts")}
             hint={theirHint("alerts") ?? "Shown on the banner of every page. One per line, e.g. Hard of hearing."}
           />
         </div>
@@ -169,7 +182,14 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
             return (
               <div key={index} className="space-y-2">
                 <div className="grid items-end gap-4 sm:grid-cols-3">
-                  <TextField label={`${prefix} name`} value={contact.name} onChange={(e) => setContact(index, { name: e.target.value })} autoComplete="off" maxLength={100} />
+                  <TextField
+                    label={`${prefix} name`}
+                    value={contact.name}
+                    onChange={(e) => setContact(index, { name: e.target.value })}
+                    autoComplete="off"
+                    maxLength={100}
+                    errors={contactErrors(index, "name")}
+                  />
                   <TextField
                     label={`${prefix} relationship`}
                     value={contact.relation}
@@ -177,8 +197,16 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
                     placeholder="e.g. spouse"
                     autoComplete="off"
                     maxLength={50}
+                    errors={contactErrors(index, "relation")}
                   />
-                  <TextField label={`${prefix} phone`} type="tel" value={contact.phone} onChange={(e) => setContact(index, { phone: e.target.value })} autoComplete="off" />
+                  <TextField
+                    label={`${prefix} phone`}
+                    type="tel"
+                    value={contact.phone}
+                    onChange={(e) => setContact(index, { phone: e.target.value })}
+                    autoComplete="off"
+                    errors={contactErrors(index, "phone")}
+                  />
                 </div>
                 {index > 0 ? (
                   <Button variant="ghost" size="sm" onClick={() => onChange({ emergencyContacts: contacts.filter((_, i) => i !== index) })}>
@@ -218,7 +246,7 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
             autoComplete="off"
             spellCheck={false}
             placeholder="123-45-6789"
-            errors={errors.identifiers}
+            errors={errorsUnder(errors, "identifiers")}
             hint={
               mode === "edit" && ssnOnFile
                 ? `On file: •••-••-${ssnOnFile}. Leave empty to keep it.`

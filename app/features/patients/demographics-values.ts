@@ -99,7 +99,7 @@ export function valuesFromPatient(p: Patient): DemographicsValues {
   };
 }
 
-const blankContact = (c: ContactValues) => !c.name.trim() && !c.relation.trim() && !c.phone.trim();
+export const blankContact = (c: ContactValues) => !c.name.trim() && !c.relation.trim() && !c.phone.trim();
 const contactsOf = (v: DemographicsValues) => v.emergencyContacts.filter((c) => !blankContact(c));
 const alertsOf = (v: DemographicsValues) =>
   v.alerts
