@@ -57,6 +57,15 @@ test("the front desk registers a look-alike patient past the duplicate warning, 
   await reception.getByRole("link", { name: "Register patient" }).click();
   await expect(reception.getByRole("heading", { level: 1, name: "Register patient" })).toBeVisible();
   await fillRegistration(reception, { given: "Zebulon", family: "Quistgaard", dateOfBirth, sex: "Male", mobile: uniquePhone() });
+  // A mistyped contact phone is refused by that very field, and nothing typed is lost.
+  await reception.getByLabel("Emergency contact name").fill("Wilhelmina Quistgaard");
+  await reception.getByLabel("Emergency contact relationship").fill("sister");
+  const contactPhone = reception.getByLabel("Emergency contact phone");
+  await contactPhone.fill("12");
+  await reception.getByRole("button", { name: "Register patient" }).click();
+  await expect(contactPhone).toHaveAccessibleDescription(/not a valid phone number/);
+  await expect(reception.getByLabel("Emergency contact name")).toHaveValue("Wilhelmina Quistgaard");
+  await contactPhone.fill(uniquePhone());
   await reception.getByRole("button", { name: "Register patient" }).click();
   await expect(banner(reception).getByRole("heading", { level: 1 })).toHaveText("Quistgaard, Zebulon");
   const firstMrn = (await bannerMrn(reception).textContent())!.trim();
