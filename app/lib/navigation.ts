@@ -18,6 +18,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/patients", label: "Patients", description: "Find, register and update patient records", permission: "patient:read" },
   { to: "/schedule", label: "Schedule", description: "The day's appointments, booking and check-in", permission: "schedule:read" },
   { to: "/board", label: "Waiting room", description: "Who is waiting at each location, live", permission: "schedule:read" },
+  { to: "/templates", label: "Note templates", description: "Starting text of notes per visit type", permission: "template:manage" },
   { to: "/audit", label: "Audit log", description: "Who did what, and when, across the clinic", permission: "audit:read" },
   { to: "/users", label: "Users", description: "Staff accounts, roles and access", permission: "user:manage" },
 ];

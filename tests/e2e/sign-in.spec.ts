@@ -2,11 +2,11 @@ import { expect, test, type Page } from "@playwright/test";
 
 /** The demo clinic seeded by scripts/e2e-server.ts (prisma/seed.ts). */
 const PASSWORD = "carelane-demo";
-const MENU = ["Home", "Patients", "Schedule", "Waiting room", "Audit log", "Users"] as const;
+const MENU = ["Home", "Patients", "Schedule", "Waiting room", "Note templates", "Audit log", "Users"] as const;
 
 const DEMO_USERS = [
-  { role: "ADMIN", email: "admin@carelane.test", heading: "Administration", menu: ["Home", "Patients", "Schedule", "Waiting room", "Audit log", "Users"] },
-  { role: "PHYSICIAN", email: "physician@carelane.test", heading: "Clinical workspace", menu: ["Home", "Patients", "Schedule", "Waiting room"] },
+  { role: "ADMIN", email: "admin@carelane.test", heading: "Administration", menu: ["Home", "Patients", "Schedule", "Waiting room", "Note templates", "Audit log", "Users"] },
+  { role: "PHYSICIAN", email: "physician@carelane.test", heading: "Clinical workspace", menu: ["Home", "Patients", "Schedule", "Waiting room", "Note templates"] },
   { role: "NURSE", email: "nurse@carelane.test", heading: "Clinical workspace", menu: ["Home", "Patients", "Schedule", "Waiting room"] },
   { role: "RECEPTIONIST", email: "reception@carelane.test", heading: "Front desk", menu: ["Home", "Patients", "Schedule", "Waiting room"] },
   { role: "BILLING", email: "billing@carelane.test", heading: "Billing", menu: ["Home", "Patients", "Schedule", "Waiting room"] },
