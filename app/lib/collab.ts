@@ -12,7 +12,8 @@ import { getSocket } from "./socket";
  *   change that was never acknowledged (offline, timeout, server restart) is covered by the next
  *   join's exchange, so nothing typed is lost while the tab stays open.
  * - remote changes (`note:update`) and cursors (`note:awareness`) are applied as they come.
- * - after every reconnect the provider joins again and resyncs.
+ * - after every reconnect the provider joins again and resyncs; so it does when the server says
+ *   other processes' updates may have been missed (`live:resync`, server/realtime/io.ts).
  *
  * Status: connecting (joining or re-joining), synced (editable and joined), offline, read-only
  * (signed, no chart:write, or opened read-only), denied (the server refused to open the note).
@@ -70,6 +71,7 @@ export class NoteCollab {
     this.socket.on("note:update", this.onRemoteUpdate);
     this.socket.on("note:awareness", this.onRemoteAwareness);
     this.socket.on("note:status", this.onRemoteStatus);
+    this.socket.on("live:resync", this.onConnect);
     if (this.socket.connected) void this.join();
     else this.set({ status: this.socket.active ? "connecting" : "offline" });
   }
@@ -107,6 +109,7 @@ export class NoteCollab {
     this.socket.off("note:update", this.onRemoteUpdate);
     this.socket.off("note:awareness", this.onRemoteAwareness);
     this.socket.off("note:status", this.onRemoteStatus);
+    this.socket.off("live:resync", this.onConnect);
     this.awareness.off("update", this.onAwarenessUpdate);
     this.doc.off("update", this.onDocUpdate);
     this.awareness.destroy();

@@ -69,6 +69,14 @@ export function getSocket(): Socket {
     if (reason === "io server disconnect") signedOutListeners.forEach((listener) => listener());
   });
 
+  // The server's link to the other web processes (Redis) dropped: events may be missed until it
+  // says to resync, and then the page refetches as after a reconnect (rooms are still joined).
+  s.on("live:degraded", () => setStatus("offline"));
+  s.on("live:resync", () => {
+    setStatus("online");
+    reconnectListeners.forEach((listener) => listener());
+  });
+
   s.on("connect_error", (error) => {
     if (socket !== s) return;
     setStatus("offline");
@@ -113,7 +121,10 @@ export function leaveRoom(room: string): void {
   }
 }
 
-/** Called after a reconnect, once rooms are joined again: the moment to refetch what is on screen. */
+/**
+ * Called after a reconnect, once rooms are joined again, and when the server says events may have
+ * been missed ("live:resync"): the moment to refetch what is on screen.
+ */
 export function onReconnected(listener: () => void): () => void {
   reconnectListeners.add(listener);
   return () => reconnectListeners.delete(listener);

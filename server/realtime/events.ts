@@ -49,5 +49,12 @@ export const room = (kind: RoomKind, entityId: string): Room => `${kind}:${entit
  */
 export const SCREEN_NAMESPACE = "/screen";
 
+/**
+ * Transport messages a web process sends its own sockets (server/realtime/io.ts): events from other
+ * processes are interrupted (show "may be out of date"), and they are back (refetch, resync notes).
+ */
+export const LIVE_DEGRADED = "live:degraded";
+export const LIVE_RESYNC = "live:resync";
+
 /** Names the socket.io channel prefix in Redis; the adapter and the emitter must agree. */
 export const socketChannel = (prefix: string) => `${prefix}:socket.io`;

@@ -7,7 +7,7 @@ import { sessionFromCookie } from "../auth/cookie-session.ts";
 import type { ActiveSession } from "../auth/sessions.ts";
 import { logger } from "../logger.ts";
 import { authorizeRoom } from "./rooms.ts";
-import { SCREEN_NAMESPACE, socketChannel } from "./events.ts";
+import { LIVE_DEGRADED, LIVE_RESYNC, SCREEN_NAMESPACE, socketChannel } from "./events.ts";
 import { screenFromCookie } from "../modules/scheduling/screens.ts";
 import { registerCollab } from "./collab.ts";
 import { registerPresence, type PresenceData } from "./presence.ts";
@@ -18,6 +18,8 @@ export interface SocketData {
   /** Where this socket is in a chart (server/realtime/presence.ts); read across processes by fetchSockets. */
   presence?: PresenceData;
 }
+
+type Emitting = { emit(event: string, payload: unknown): void };
 
 export type SubscribeAck = (result: { ok: true; room: string } | { ok: false; reason: string }) => void;
 
@@ -66,8 +68,36 @@ export function createRealtime(httpServer: HttpServer) {
     }
   });
 
+  // The adapter's subscriber is how other processes' events reach our sockets. While it is down
+  // those events are lost though our sockets stay connected, so tell them ("live:degraded": the page
+  // says it may be out of date) and, once it is back, tell them to resync ("live:resync": refetch
+  // what they show, exchange note state). Control messages of this process only; no payload.
+  let degraded = false;
+  let closing = false;
+  const tellLocal = (event: typeof LIVE_DEGRADED | typeof LIVE_RESYNC) => {
+    (io.local as unknown as Emitting).emit(event, null);
+    (io.of(SCREEN_NAMESPACE).local as unknown as Emitting).emit(event, null);
+  };
+  sub.on("close", () => {
+    if (degraded || closing) return;
+    degraded = true;
+    logger.warn("live events from other processes are interrupted (Redis subscriber down)");
+    tellLocal(LIVE_DEGRADED);
+  });
+  sub.on("ready", () => {
+    if (!degraded) return;
+    degraded = false;
+    logger.info("live events from other processes resumed; clients told to resync");
+    tellLocal(LIVE_RESYNC);
+  });
+
+  screens.on("connection", (socket) => {
+    if (degraded) (socket as unknown as Emitting).emit(LIVE_DEGRADED, null);
+  });
+
   io.on("connection", (socket) => {
     const { session } = socket.data;
+    if (degraded) (socket as unknown as Emitting).emit(LIVE_DEGRADED, null);
     void socket.join([`user:${session.user.id}`, `session:${session.sessionId}`]);
 
     socket.on("subscribe", async (requested: unknown, ack?: SubscribeAck) => {
@@ -93,6 +123,7 @@ export function createRealtime(httpServer: HttpServer) {
   });
 
   async function close() {
+    closing = true;
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await Promise.all([closeRedis(pub), closeRedis(sub), closeNoteBroadcaster()]);
   }

@@ -66,6 +66,7 @@ export function usePresence(patientId: string, section: string): { members: Pres
     const onDisconnect = () => alive && setMembers([]);
     socket.on("presence:changed", onChanged);
     socket.on("connect", onConnect);
+    socket.on("live:resync", onConnect); // others' joins and leaves may have been missed meanwhile
     socket.on("disconnect", onDisconnect);
     if (socket.connected) void announce();
     const timer = setInterval(() => void refresh(), REFRESH_EVERY_MS);
@@ -75,6 +76,7 @@ export function usePresence(patientId: string, section: string): { members: Pres
       clearInterval(timer);
       socket.off("presence:changed", onChanged);
       socket.off("connect", onConnect);
+      socket.off("live:resync", onConnect);
       socket.off("disconnect", onDisconnect);
       if (socket.connected) socket.emit("presence:leave", { patientId });
       setMembers([]);

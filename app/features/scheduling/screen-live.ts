@@ -34,6 +34,12 @@ export function useScreenLive(onChange: () => void): { offline: boolean } {
       if (error.message === "unauthorized") window.setTimeout(() => window.location.reload(), 3_000);
       else if (!socket.active) window.setTimeout(() => socket.connect(), 5_000);
     });
+    // The server lost, then regained, its link to the other web processes (server/realtime/io.ts).
+    socket.on("live:degraded", () => setOffline(true));
+    socket.on("live:resync", () => {
+      setOffline(false);
+      handler.current();
+    });
     for (const event of APPOINTMENT_EVENTS) socket.on(event, () => handler.current());
     return () => {
       socket.close();
