@@ -9,13 +9,13 @@ import { Time } from "~/components/ui/time";
 import { useToast } from "~/components/ui/toast";
 import { formatDate } from "~/features/patients/format";
 import { useCan } from "~/features/patients/use-can";
+import { AddToggle } from "~/features/patients/history/shared";
 import { errorMessageOf, fieldErrorsOf, trpc } from "~/lib/trpc";
-import { conflictOf } from "./conflict";
 import { ALLERGY_CATEGORY_LABEL, ALLERGY_SEVERITY_LABEL, ALLERGY_STATUS_LABEL } from "./format";
 import { AllergenField } from "./drug-pickers";
 import { useChartEvents } from "./live";
 import type { Allergies, Allergy, AllergyCategory, AllergySeverity } from "./types";
-import { ChangedMeanwhile, changedValues, EditConflict, FormShell, SectionCard, useVersionedEdit } from "./ui";
+import { EditItemButton, FormShell, SectionCard, useVersionedEdit, VersionedEditForm } from "./ui";
 
 type AllergyValues = { substance: string; rxcui: string | null; drugClass: string | null; category: AllergyCategory; reaction: string; severity: AllergySeverity | ""; onsetDate: string; notes: string; status: Allergy["status"] };
 
@@ -155,17 +155,7 @@ export function AllergiesSection({ patientId, initial }: { patientId: string; in
               id: "actions",
               header: () => <span className="sr-only">Actions</span>,
               cell: (c) => (
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  aria-label={`Edit ${c.row.original.substance}`}
-                  onClick={() => {
-                    update.reset();
-                    editing.start(c.row.original.id, c.row.original.version, valuesOf(c.row.original));
-                  }}
-                >
-                  Edit
-                </Button>
+                <EditItemButton name={c.row.original.substance} onEdit={() => { update.reset(); editing.start(c.row.original.id, c.row.original.version, valuesOf(c.row.original)); }} />
               ),
             }),
           ]
@@ -210,9 +200,7 @@ export function AllergiesSection({ patientId, initial }: { patientId: string; in
             </Button>
           ) : null}
           {canWrite ? (
-            <Button size="sm" variant={adding ? "ghost" : "secondary"} aria-expanded={adding} onClick={() => setAdding((a) => !a)}>
-              {adding ? "Close" : "Add allergy"}
-            </Button>
+            <AddToggle open={adding} label="Add allergy" onToggle={() => setAdding((a) => !a)} />
           ) : null}
         </>
       }
@@ -254,42 +242,7 @@ export function AllergiesSection({ patientId, initial }: { patientId: string; in
       </div>
 
       {edit ? (
-        <FormShell
-          label="Edit allergy"
-          submitLabel="Save allergy"
-          pending={update.isPending}
-          error={update.error}
-          hideError={conflictOf(update.error) !== null}
-          onCancel={() => {
-            update.reset();
-            editing.stop();
-          }}
-          onSubmit={() => save(edit.baseVersion)}
-        >
-          <p className="text-sm font-medium text-ink">Editing {edit.base.substance}</p>
-          {editedItem && editedItem.version > edit.baseVersion && !update.error ? <ChangedMeanwhile who={editedItem.updatedBy?.name ?? "Someone"} /> : null}
-          <EditConflict<Allergy>
-            error={update.error}
-            what="this allergy"
-            pending={update.isPending}
-            fields={(current) => {
-              const theirs = current ? valuesOf(current) : null;
-              return (Object.keys(changedValues(edit.base, edit.values)) as (keyof AllergyValues)[]).map((k) => ({
-                label: FIELD_LABEL[k],
-                theirs: theirs ? display(k, theirs) : "(reload to see)",
-                yours: display(k, edit.values),
-              }));
-            }}
-            onKeepTheirs={() => {
-              update.reset();
-              editing.stop();
-              refresh();
-            }}
-            onApplyMine={(conflict) => {
-              if (conflict.current) editing.rebase(conflict.currentVersion, valuesOf(conflict.current as Allergy));
-              save(conflict.currentVersion);
-            }}
-          />
+        <VersionedEditForm label="Edit allergy" submitLabel="Save allergy" what="this allergy" name={edit.base.substance} current={editedItem} valuesOf={valuesOf} fieldLabels={FIELD_LABEL} format={display} edit={edit} editing={editing} mutation={update} save={save} refresh={refresh}>
           <div className="grid gap-3 sm:grid-cols-2">
             <SubstanceField values={edit.values} onChange={(v) => editing.change(v)} errors={editErrors.substance ?? editErrors.drugClass} />
             <SelectField label="Category" value={edit.values.category} options={CATEGORY_OPTIONS} onChange={(e) => editing.change(categoryChange(e.target.value as AllergyCategory))} errors={editErrors.category} />
@@ -299,7 +252,7 @@ export function AllergiesSection({ patientId, initial }: { patientId: string; in
             <TextField label="Onset date" type="date" value={edit.values.onsetDate} onChange={(e) => editing.change({ onsetDate: e.target.value })} errors={editErrors.onsetDate} />
           </div>
           <TextAreaField label="Allergy notes" rows={2} value={edit.values.notes} onChange={(e) => editing.change({ notes: e.target.value })} errors={editErrors.notes} maxLength={4000} />
-        </FormShell>
+        </VersionedEditForm>
       ) : null}
     </SectionCard>
   );

@@ -8,12 +8,12 @@ import { Time } from "~/components/ui/time";
 import { useToast } from "~/components/ui/toast";
 import { formatDate } from "~/features/patients/format";
 import { useCan } from "~/features/patients/use-can";
+import { AddToggle } from "~/features/patients/history/shared";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
-import { conflictOf } from "./conflict";
 import { DrugField, routeOfDoseForm, type PickedDrug } from "./drug-pickers";
 import { useChartEvents } from "./live";
 import type { Medication } from "./types";
-import { ChangedMeanwhile, changedValues, EditConflict, EnteredInErrorButton, FormShell, SectionCard, useVersionedEdit } from "./ui";
+import { EditItemButton, EnteredInErrorButton, FormShell, SectionCard, useVersionedEdit, VersionedEditForm } from "./ui";
 
 type MedValues = { drugName: string; rxcui: string | null; dose: string; route: string; frequency: string; startDate: string; stopDate: string; status: Medication["status"]; notes: string };
 
@@ -155,17 +155,7 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
                 const m = c.row.original;
                 return (
                   <span className="flex gap-1">
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      aria-label={`Edit ${m.drugName}`}
-                      onClick={() => {
-                        update.reset();
-                        editing.start(m.id, m.version, valuesOf(m));
-                      }}
-                    >
-                      Edit
-                    </Button>
+                    <EditItemButton name={m.drugName} onEdit={() => { update.reset(); editing.start(m.id, m.version, valuesOf(m)); }} />
                     {m.status === "ACTIVE" ? (
                       <Button size="sm" variant="ghost" aria-label={`Stop ${m.drugName}`} disabled={quick.isPending} onClick={() => quick.mutate({ id: m.id, version: m.version, status: "STOPPED" })}>
                         Stop
@@ -192,9 +182,7 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
         <>
           <CheckboxField label="Show stopped" checked={showStopped} onChange={(e) => setShowStopped(e.target.checked)} />
           {canWrite ? (
-            <Button size="sm" variant={adding ? "ghost" : "secondary"} aria-expanded={adding} onClick={() => setAdding((a) => !a)}>
-              {adding ? "Close" : "Add medication"}
-            </Button>
+            <AddToggle open={adding} label="Add medication" onToggle={() => setAdding((a) => !a)} />
           ) : null}
         </>
       }
@@ -223,42 +211,7 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
       </div>
 
       {edit ? (
-        <FormShell
-          label="Edit medication"
-          submitLabel="Save medication"
-          pending={update.isPending}
-          error={update.error}
-          hideError={conflictOf(update.error) !== null}
-          onCancel={() => {
-            update.reset();
-            editing.stop();
-          }}
-          onSubmit={() => save(edit.baseVersion)}
-        >
-          <p className="text-sm font-medium text-ink">Editing {edit.base.drugName}</p>
-          {editedItem && editedItem.version > edit.baseVersion && !update.error ? <ChangedMeanwhile who={editedItem.updatedBy?.name ?? "Someone"} /> : null}
-          <EditConflict<Medication>
-            error={update.error}
-            what="this medication"
-            pending={update.isPending}
-            fields={(current) => {
-              const theirs = current ? valuesOf(current) : null;
-              return (Object.keys(changedValues(edit.base, edit.values)) as (keyof MedValues)[]).map((k) => ({
-                label: FIELD_LABEL[k],
-                theirs: theirs ? String(theirs[k]) : "(reload to see)",
-                yours: String(edit.values[k]),
-              }));
-            }}
-            onKeepTheirs={() => {
-              update.reset();
-              editing.stop();
-              refresh();
-            }}
-            onApplyMine={(conflict) => {
-              if (conflict.current) editing.rebase(conflict.currentVersion, valuesOf(conflict.current as Medication));
-              save(conflict.currentVersion);
-            }}
-          />
+        <VersionedEditForm label="Edit medication" submitLabel="Save medication" what="this medication" name={edit.base.drugName} current={editedItem} valuesOf={valuesOf} fieldLabels={FIELD_LABEL} edit={edit} editing={editing} mutation={update} save={save} refresh={refresh}>
           <div className="grid gap-3 sm:grid-cols-3">
             <DrugField value={edit.values} onChange={(v) => editing.change(v)} onPick={(d) => editing.change(prefill(edit.values, d))} errors={editErrors.drugName ?? editErrors.rxcui} />
             <TextField label="Dose" value={edit.values.dose} onChange={(e) => editing.change({ dose: e.target.value })} errors={editErrors.dose} maxLength={100} />
@@ -270,7 +223,7 @@ export function MedicationsSection({ patientId, initial }: { patientId: string; 
           </div>
           <TextAreaField label="Medication notes" rows={2} value={edit.values.notes} onChange={(e) => editing.change({ notes: e.target.value })} errors={editErrors.notes} maxLength={4000} />
           <EnteredInErrorButton what={edit.base.drugName} pending={update.isPending} onConfirm={() => update.mutate({ id: edit.id, version: edit.baseVersion, enteredInError: true })} />
-        </FormShell>
+        </VersionedEditForm>
       ) : null}
     </SectionCard>
   );

@@ -8,12 +8,12 @@ import { Time } from "~/components/ui/time";
 import { useToast } from "~/components/ui/toast";
 import { formatDate } from "~/features/patients/format";
 import { useCan } from "~/features/patients/use-can";
-import { conflictOf } from "./conflict";
+import { AddToggle } from "~/features/patients/history/shared";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { Icd10CodePicker, type PickedCode } from "./code-picker";
 import { useChartEvents } from "./live";
 import type { Problem } from "./types";
-import { ChangedMeanwhile, changedValues, EditConflict, EnteredInErrorButton, FormShell, SectionCard, useVersionedEdit } from "./ui";
+import { EditItemButton, EnteredInErrorButton, FormShell, SectionCard, useVersionedEdit, VersionedEditForm } from "./ui";
 
 type ProblemValues = { description: string; onsetDate: string; status: "ACTIVE" | "RESOLVED"; resolvedAt: string; notes: string };
 
@@ -128,17 +128,7 @@ export function ProblemsSection({ patientId, initial }: { patientId: string; ini
                 const p = c.row.original;
                 return (
                   <span className="flex gap-1">
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      aria-label={`Edit ${p.description}`}
-                      onClick={() => {
-                        update.reset();
-                        editing.start(p.id, p.version, valuesOf(p));
-                      }}
-                    >
-                      Edit
-                    </Button>
+                    <EditItemButton name={p.description} onEdit={() => { update.reset(); editing.start(p.id, p.version, valuesOf(p)); }} />
                     <Button
                       size="sm"
                       variant="ghost"
@@ -167,9 +157,7 @@ export function ProblemsSection({ patientId, initial }: { patientId: string; ini
         <>
           <CheckboxField label={`Show resolved (${resolvedCount})`} checked={showResolved} onChange={(e) => setShowResolved(e.target.checked)} />
           {canWrite ? (
-            <Button size="sm" variant={adding ? "ghost" : "secondary"} aria-expanded={adding} onClick={() => setAdding((a) => !a)}>
-              {adding ? "Close" : "Add problem"}
-            </Button>
+            <AddToggle open={adding} label="Add problem" onToggle={() => setAdding((a) => !a)} />
           ) : null}
         </>
       }
@@ -202,45 +190,12 @@ export function ProblemsSection({ patientId, initial }: { patientId: string; ini
       </div>
 
       {edit ? (
-        <FormShell
+        <VersionedEditForm
           label="Edit problem"
           submitLabel="Save problem"
-          pending={update.isPending}
-          error={update.error}
-          hideError={conflictOf(update.error) !== null}
-          onCancel={() => {
-            update.reset();
-            editing.stop();
-          }}
-          onSubmit={() => save(edit.baseVersion)}
-        >
-          <p className="text-sm font-medium text-ink">
-            Editing {edit.base.description}
-            {editedItem ? <span className="ml-2 font-mono text-xs text-ink-muted">{editedItem.icd10CodeDotted}</span> : null}
-          </p>
-          {editedItem && editedItem.version > edit.baseVersion && !update.error ? <ChangedMeanwhile who={editedItem.updatedBy?.name ?? "Someone"} /> : null}
-          <EditConflict<Problem>
-            error={update.error}
-            what="this problem"
-            pending={update.isPending}
-            fields={(current) => {
-              const theirs = current ? valuesOf(current) : null;
-              return (Object.keys(changedValues(edit.base, edit.values)) as (keyof ProblemValues)[]).map((k) => ({
-                label: FIELD_LABEL[k],
-                theirs: theirs ? String(theirs[k]) : "(reload to see)",
-                yours: String(edit.values[k]),
-              }));
-            }}
-            onKeepTheirs={() => {
-              update.reset();
-              editing.stop();
-              refresh();
-            }}
-            onApplyMine={(conflict) => {
-              if (conflict.current) editing.rebase(conflict.currentVersion, valuesOf(conflict.current as Problem));
-              save(conflict.currentVersion);
-            }}
-          />
+          what="this problem"
+          name={<>{edit.base.description}{editedItem ? <span className="ml-2 font-mono text-xs text-ink-muted">{editedItem.icd10CodeDotted}</span> : null}</>}
+          current={editedItem} valuesOf={valuesOf} fieldLabels={FIELD_LABEL} edit={edit} editing={editing} mutation={update} save={save} refresh={refresh}>
           <div className="grid gap-3 sm:grid-cols-2">
             <TextField label="Description" value={edit.values.description} onChange={(e) => editing.change({ description: e.target.value })} errors={editErrors.description} maxLength={500} />
             <TextField label="Onset date" type="date" value={edit.values.onsetDate} onChange={(e) => editing.change({ onsetDate: e.target.value })} errors={editErrors.onsetDate} />
@@ -251,7 +206,7 @@ export function ProblemsSection({ patientId, initial }: { patientId: string; ini
           </div>
           <TextAreaField label="Problem notes" rows={2} value={edit.values.notes} onChange={(e) => editing.change({ notes: e.target.value })} errors={editErrors.notes} maxLength={4000} />
           <EnteredInErrorButton what={edit.base.description} pending={update.isPending} onConfirm={() => update.mutate({ id: edit.id, version: edit.baseVersion, enteredInError: true })} />
-        </FormShell>
+        </VersionedEditForm>
       ) : null}
     </SectionCard>
   );

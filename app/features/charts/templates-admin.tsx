@@ -7,11 +7,11 @@ import { CheckboxField, SelectField, TextAreaField, TextField } from "~/componen
 import { Time } from "~/components/ui/time";
 import { useToast } from "~/components/ui/toast";
 import { useLiveEvent } from "~/lib/use-live-event";
+import { AddToggle } from "~/features/patients/history/shared";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
-import { conflictOf } from "./conflict";
 import { ENCOUNTER_TYPE_LABEL, ENCOUNTER_TYPE_OPTIONS } from "./format";
 import type { EncounterType, NoteTemplate } from "./types";
-import { ChangedMeanwhile, changedValues, EditConflict, FormShell, SectionCard, useVersionedEdit } from "./ui";
+import { EditItemButton, FormShell, SectionCard, useVersionedEdit, VersionedEditForm } from "./ui";
 
 type TemplateValues = { name: string; encounterType: EncounterType | ""; subjective: string; objective: string; assessment: string; plan: string; isDefault: boolean };
 
@@ -39,8 +39,7 @@ const FIELD_LABEL: Record<keyof TemplateValues, string> = {
 const SECTIONS = ["subjective", "objective", "assessment", "plan"] as const;
 const TYPE_OPTIONS = [{ value: "", label: "Any visit type" }, ...ENCOUNTER_TYPE_OPTIONS];
 
-const shown = (key: keyof TemplateValues, values: TemplateValues | null) => {
-  if (!values) return "(reload to see)";
+const shown = (key: keyof TemplateValues, values: TemplateValues) => {
   const v = values[key];
   if (key === "encounterType") return v ? ENCOUNTER_TYPE_LABEL[v as EncounterType] : "Any visit type";
   if (typeof v === "boolean") return v ? "Yes" : "No";
@@ -172,17 +171,7 @@ export function TemplatesAdmin({ clinicId, initial }: { clinicId: string; initia
           const t = c.row.original;
           return (
             <span className="flex gap-1">
-              <Button
-                size="sm"
-                variant="ghost"
-                aria-label={`Edit ${t.name}`}
-                onClick={() => {
-                  update.reset();
-                  editing.start(t.id, t.version, valuesOf(t));
-                }}
-              >
-                Edit
-              </Button>
+              <EditItemButton name={t.name} onEdit={() => { update.reset(); editing.start(t.id, t.version, valuesOf(t)); }} />
               <Button size="sm" variant="ghost" aria-label={`${t.active ? "Archive" : "Restore"} ${t.name}`} disabled={quick.isPending} onClick={() => quick.mutate({ id: t.id, version: t.version, active: !t.active })}>
                 {t.active ? "Archive" : "Restore"}
               </Button>
@@ -202,9 +191,7 @@ export function TemplatesAdmin({ clinicId, initial }: { clinicId: string; initia
       action={
         <>
           <CheckboxField label={`Show archived (${archivedCount})`} checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} />
-          <Button size="sm" variant={adding ? "ghost" : "secondary"} aria-expanded={adding} onClick={() => setAdding((a) => !a)}>
-            {adding ? "Close" : "Add template"}
-          </Button>
+          <AddToggle open={adding} label="Add template" onToggle={() => setAdding((a) => !a)} />
         </>
       }
     >
@@ -219,44 +206,9 @@ export function TemplatesAdmin({ clinicId, initial }: { clinicId: string; initia
       </div>
 
       {edit ? (
-        <FormShell
-          label="Edit template"
-          submitLabel="Save template"
-          pending={update.isPending}
-          error={update.error}
-          hideError={conflictOf(update.error) !== null}
-          onCancel={() => {
-            update.reset();
-            editing.stop();
-          }}
-          onSubmit={() => save(edit.baseVersion)}
-        >
-          <p className="text-sm font-medium text-ink">Editing {edit.base.name}</p>
-          {editedItem && editedItem.version > edit.baseVersion && !update.error ? <ChangedMeanwhile who={editedItem.updatedBy?.name ?? "Someone"} /> : null}
-          <EditConflict<NoteTemplate>
-            error={update.error}
-            what="this template"
-            pending={update.isPending}
-            fields={(current) => {
-              const theirs = current ? valuesOf(current) : null;
-              return (Object.keys(changedValues(edit.base, edit.values)) as (keyof TemplateValues)[]).map((k) => ({
-                label: FIELD_LABEL[k],
-                theirs: shown(k, theirs),
-                yours: shown(k, edit.values),
-              }));
-            }}
-            onKeepTheirs={() => {
-              update.reset();
-              editing.stop();
-              refresh();
-            }}
-            onApplyMine={(conflict) => {
-              if (conflict.current) editing.rebase(conflict.currentVersion, valuesOf(conflict.current));
-              save(conflict.currentVersion);
-            }}
-          />
+        <VersionedEditForm label="Edit template" submitLabel="Save template" what="this template" name={edit.base.name} current={editedItem} valuesOf={valuesOf} fieldLabels={FIELD_LABEL} format={shown} edit={edit} editing={editing} mutation={update} save={save} refresh={refresh}>
           <TemplateFields values={edit.values} onChange={editing.change} errors={fieldErrorsOf(update.error)} />
-        </FormShell>
+        </VersionedEditForm>
       ) : null}
     </SectionCard>
   );

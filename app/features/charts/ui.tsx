@@ -129,7 +129,7 @@ export interface ConflictView<T> {
 }
 
 /** The conflict panel for a list item's edit, or nothing when the error is not a conflict. */
-export function EditConflict<T>({
+function EditConflict<T>({
   error,
   what,
   fields,
@@ -158,12 +158,116 @@ export function EditConflict<T>({
   );
 }
 
+export type VersionedEdit<V extends Record<string, unknown>> = ReturnType<typeof useVersionedEdit<V>>;
+
+/**
+ * The form that edits one versioned item of a chart list: the shell (its error line gives way to
+ * the conflict panel on a CONFLICT), "Editing <name>", a notice when a live event brought a newer
+ * version, and the conflict panel listing theirs beside yours for the fields this user changed.
+ * The section's own fields are the children.
+ */
+export function VersionedEditForm<T, V extends Record<string, unknown>>({
+  label,
+  submitLabel,
+  what,
+  name,
+  edit,
+  editing,
+  mutation,
+  current,
+  valuesOf,
+  fieldLabels,
+  format = (key, values) => String(values[key]),
+  save,
+  refresh,
+  onCancel,
+  children,
+}: {
+  label: string;
+  submitLabel: string;
+  /** in the conflict panel's title: "this medication" */
+  what: string;
+  /** shown as "Editing <name>"; without it, no heading (the caller titles the form itself) */
+  name?: ReactNode;
+  edit: EditState<V>;
+  editing: Pick<VersionedEdit<V>, "stop" | "rebase">;
+  mutation: { error: unknown; isPending: boolean; reset: () => void };
+  /** the item as the (live) list has it now; a newer version than the edit's says someone saved meanwhile */
+  current?: { version: number; updatedBy?: { name: string } | null };
+  valuesOf: (item: T) => V;
+  fieldLabels: Record<keyof V, string>;
+  /** one value as a person reads it in the conflict table */
+  format?: (key: keyof V, values: V) => string;
+  save: (version: number) => void;
+  /** after "Keep theirs": load their version */
+  refresh: () => void;
+  /** after Cancel, for a caller that must also close something of its own */
+  onCancel?: () => void;
+  children: ReactNode;
+}) {
+  const { error, isPending, reset } = mutation;
+  const close = () => {
+    reset();
+    editing.stop();
+  };
+  return (
+    <FormShell
+      label={label}
+      submitLabel={submitLabel}
+      pending={isPending}
+      error={error}
+      hideError={conflictOf(error) !== null}
+      onCancel={() => {
+        close();
+        onCancel?.();
+      }}
+      onSubmit={() => save(edit.baseVersion)}
+    >
+      {name !== undefined ? <p className="text-sm font-medium text-ink">Editing {name}</p> : null}
+      {current && current.version > edit.baseVersion && !error ? <ChangedMeanwhile who={current.updatedBy?.name ?? "Someone"} /> : null}
+      <EditConflict<T>
+        error={error}
+        what={what}
+        pending={isPending}
+        fields={(theirsItem) => {
+          const theirs = theirsItem ? valuesOf(theirsItem) : null;
+          return (Object.keys(changedValues(edit.base, edit.values)) as (keyof V)[]).map((k) => ({
+            label: fieldLabels[k],
+            // the server may refuse without sending its record: then only a reload shows theirs
+            theirs: theirs ? format(k, theirs) : "(reload to see)",
+            yours: format(k, edit.values),
+          }));
+        }}
+        onKeepTheirs={() => {
+          close();
+          refresh();
+        }}
+        onApplyMine={(conflict) => {
+          // Later saves compare with their values and name their version, not the one first read.
+          if (conflict.current) editing.rebase(conflict.currentVersion, valuesOf(conflict.current));
+          save(conflict.currentVersion);
+        }}
+      />
+      {children}
+    </FormShell>
+  );
+}
+
 /** Shown while editing when a live event brought a newer version of the same item. */
-export function ChangedMeanwhile({ who }: { who: string }) {
+function ChangedMeanwhile({ who }: { who: string }) {
   return (
     <Notice tone="info" role="status" title={`${who} changed this while you were editing.`}>
       Your save will be checked against their change; if you both changed the same thing, you will see both versions.
     </Notice>
+  );
+}
+
+/** A list row's Edit. Starting afresh drops what an earlier save left (an error, a conflict). */
+export function EditItemButton({ name, onEdit }: { name: string; onEdit: () => void }) {
+  return (
+    <Button size="sm" variant="ghost" aria-label={`Edit ${name}`} onClick={onEdit}>
+      Edit
+    </Button>
   );
 }
 

@@ -2,9 +2,8 @@ import { useEffect, useState } from "react";
 import { TextAreaField, TextField } from "~/components/ui/field";
 import { useToast } from "~/components/ui/toast";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
-import { conflictOf } from "./conflict";
 import type { Vitals } from "./types";
-import { changedValues, EditConflict, EnteredInErrorButton, FormShell, useVersionedEdit } from "./ui";
+import { EnteredInErrorButton, useVersionedEdit, VersionedEditForm } from "./ui";
 import { parseNumber } from "./units";
 
 /** The form's fields: the input names of charts.updateVitals, metric as stored. */
@@ -63,42 +62,10 @@ export function VitalsEditor({ vitals, onDone }: { vitals: Vitals; onDone: () =>
     update.mutate({ id: edit.id, version, ...parsed, note: edit.values.note });
   }
 
+  // No "Editing …" heading or "changed meanwhile" notice: the caller titles the set, and the editor
+  // holds no live copy of it.
   return (
-    <FormShell
-      label="Edit vitals"
-      submitLabel="Save vitals"
-      pending={update.isPending}
-      error={update.error}
-      hideError={conflictOf(update.error) !== null}
-      onCancel={() => {
-        update.reset();
-        editing.stop();
-        onDone();
-      }}
-      onSubmit={() => save(edit.baseVersion)}
-    >
-      <EditConflict<Vitals>
-        error={update.error}
-        what="these vitals"
-        pending={update.isPending}
-        fields={(current) => {
-          const theirs = current ? valuesOf(current) : null;
-          return (Object.keys(changedValues(edit.base, edit.values)) as (keyof VitalsValues)[]).map((k) => ({
-            label: LABEL[k],
-            theirs: theirs ? theirs[k] : "(reload to see)",
-            yours: edit.values[k],
-          }));
-        }}
-        onKeepTheirs={() => {
-          update.reset();
-          editing.stop();
-          onDone();
-        }}
-        onApplyMine={(conflict) => {
-          if (conflict.current) editing.rebase(conflict.currentVersion, valuesOf(conflict.current));
-          save(conflict.currentVersion);
-        }}
-      />
+    <VersionedEditForm label="Edit vitals" submitLabel="Save vitals" what="these vitals" valuesOf={valuesOf} fieldLabels={LABEL} onCancel={onDone} edit={edit} editing={editing} mutation={update} save={save} refresh={onDone}>
       <div className="grid grid-cols-2 gap-3">
         {FIELDS.map((f) => (
           <TextField
@@ -114,6 +81,6 @@ export function VitalsEditor({ vitals, onDone }: { vitals: Vitals; onDone: () =>
       </div>
       <TextAreaField label="Vitals note" rows={2} value={edit.values.note} onChange={(e) => editing.change({ note: e.target.value })} errors={errors.note} maxLength={1000} />
       <EnteredInErrorButton what="this set of vitals" pending={update.isPending} onConfirm={() => update.mutate({ id: edit.id, version: edit.baseVersion, enteredInError: true })} />
-    </FormShell>
+    </VersionedEditForm>
   );
 }
