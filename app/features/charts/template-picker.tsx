@@ -43,7 +43,7 @@ export function TemplatePicker({ note, encounterType, busy, onApplied }: { note:
   const chosen = templates.data?.find((t) => t.id === templateId) ?? null;
 
   const apply = (template: NoteTemplate, version: number) =>
-    save.mutate({ noteId: note.id, version, subjective: template.subjective, objective: template.objective, assessment: template.assessment, plan: template.plan });
+    save.mutate({ noteId: note.id, version, templateId: template.id, subjective: template.subjective, objective: template.objective, assessment: template.assessment, plan: template.plan });
 
   async function onApply() {
     if (!chosen) return;

@@ -19,7 +19,7 @@ import { announce, people, person, personOrNull } from "./format.ts";
 import { chartRootOf, checkVersion, lockRow, openChart, refusalsMapped, signedNoteMessage, userName, writablePatient } from "./guards.ts";
 import { broadcastNoteSigned, broadcastNoteUpdate, loadNoteDocWithMeta, materializeNoteDoc, noteTexts, NOTE_FIELDS, replaceNoteText, type NoteTexts } from "./note-doc.ts";
 import type { addAddendumInput, openEncounterInput, saveNoteInput, signNoteInput, timelineInput } from "./schemas.ts";
-import { templateFor } from "./templates.ts";
+import { chosenTemplate, templateFor } from "./templates.ts";
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -292,9 +292,12 @@ export async function saveNote(actor: ScopedActor, input: In<typeof saveNoteInpu
       const { locked, note } = await lockNote(tx, actor, noteId);
       await refuseSigned(tx, note);
       await checkVersion(tx, "This note", locked, version, () => noteById(tx, noteId));
-      await tx.note.update({ where: { id: noteId }, data: { ...fields, version: { increment: 1 }, updatedById: actor.userId } });
+      // A template applied from the picker is recorded (it must be an active one of this clinic).
+      const templateId = input.templateId ? (await chosenTemplate(tx, actor.clinicId, input.templateId)).id : undefined;
+      await tx.note.update({ where: { id: noteId }, data: { ...fields, templateId, version: { increment: 1 }, updatedById: actor.userId } });
       const update = await replaceNoteText(tx, noteId, fields);
-      await audit(tx, actor, { action: "charts.saveNote", resourceType: "Note", resourceId: noteId, patientId: locked.patientId, reason: Object.keys(fields).join(",") });
+      const reason = [...Object.keys(fields), ...(templateId ? [`template ${templateId}`] : [])].join(",");
+      await audit(tx, actor, { action: "charts.saveNote", resourceType: "Note", resourceId: noteId, patientId: locked.patientId, reason });
       return { out: await noteById(tx, noteId), update };
     }),
   );

@@ -187,6 +187,8 @@ export const saveNoteInput = z
     objective: section("Objective").optional(),
     assessment: section("Assessment").optional(),
     plan: section("Plan").optional(),
+    /** the note now follows this template (applying one from the picker records which) */
+    templateId: id("Template").optional(),
   })
   .refine((v) => v.subjective !== undefined || v.objective !== undefined || v.assessment !== undefined || v.plan !== undefined, {
     path: ["subjective"],

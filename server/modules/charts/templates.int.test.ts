@@ -108,6 +108,17 @@ describe("note templates", () => {
     const { encounter } = await doctor.charts.openEncounter({ patientId: patient.id, providerId: setup.provider.id, type: "TELEHEALTH" });
     const detail = await doctor.charts.encounter({ encounterId: encounter.id });
     expect(detail.note).toMatchObject({ templateId: mine.id, subjective: "Camera on:" });
+
+    // Applying the built-in one from the picker records it on the note; an archived one is refused.
+    const applied = await doctor.charts.saveNote({ noteId: detail.note!.id, version: detail.note!.version, templateId: builtIn.id, subjective: "Video visit." });
+    expect(applied).toMatchObject({ templateId: builtIn.id, subjective: "Video visit." });
+    const spare = await doctor.charts.addTemplate({ name: "Spare", encounterType: "TELEHEALTH", plan: "Spare plan" });
+    await doctor.charts.updateTemplate({ id: spare.id, version: spare.version, active: false });
+    await expect(doctor.charts.saveNote({ noteId: applied.id, version: applied.version, templateId: spare.id, plan: "x" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "That note template is not available",
+    });
+    expect((await doctor.charts.encounter({ encounterId: encounter.id })).note).toMatchObject({ templateId: builtIn.id, plan: detail.note!.plan });
   });
 
   it("the database refuses a second default even when saves race", async () => {

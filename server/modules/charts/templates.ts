@@ -139,12 +139,15 @@ async function templateById(client: Db, id: string) {
  * The template a new note starts from: the one asked for (any active template of the clinic),
  * else the type's default, else the type's built-in, else the type's oldest.
  */
+/** A template someone picked: an active one of this clinic, or BAD_REQUEST naming templateId. */
+export async function chosenTemplate(tx: Tx, clinicId: string, templateId: string) {
+  const chosen = await tx.noteTemplate.findFirst({ where: { id: templateId, clinicId, active: true }, select: templateSelect });
+  if (!chosen) throw new DomainError("BAD_REQUEST", "That note template is not available", { templateId: ["not a template of this clinic"] });
+  return chosen;
+}
+
 export async function templateFor(tx: Tx, clinicId: string, type: EncounterType, templateId?: string) {
-  if (templateId) {
-    const chosen = await tx.noteTemplate.findFirst({ where: { id: templateId, clinicId, active: true }, select: templateSelect });
-    if (!chosen) throw new DomainError("BAD_REQUEST", "That note template is not available", { templateId: ["not a template of this clinic"] });
-    return chosen;
-  }
+  if (templateId) return chosenTemplate(tx, clinicId, templateId);
   const active = { clinicId, encounterType: type, active: true };
   const find = () =>
     tx.noteTemplate.findFirst({ where: active, select: templateSelect, orderBy: [{ isDefault: "desc" }, { createdAt: "asc" }] });
