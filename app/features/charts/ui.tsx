@@ -177,7 +177,7 @@ export function VersionedEditForm<T, V extends Record<string, unknown>>({
   current,
   valuesOf,
   fieldLabels,
-  format = (key, values) => String(values[key]),
+  format = (key, values) => String(values[key] ?? ""),
   save,
   refresh,
   onCancel,
