@@ -10,6 +10,7 @@ import type { PresenceListAck } from "../../server/realtime/presence.ts";
 import { createClinic, createPatient, createScheduling, DEMO_PASSWORD, type ClinicFixture } from "../factories/index.ts";
 import { connected, HttpClient, waitFor } from "../helpers/http.ts";
 import { freePorts, startProcess, stopProcess } from "../helpers/processes.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 /**
  * Live note co-editing and chart presence across two real web processes sharing Redis and
@@ -88,20 +89,6 @@ async function editor(baseUrl: string, email: string, noteId: string): Promise<N
   const collab = new NoteCollab(noteId, { socket: await socketFor(baseUrl, email) });
   collabs.push(collab);
   return collab;
-}
-
-/** Waits until `check` stops throwing (bounded only so that a broken build fails instead of hanging). */
-async function eventually(check: () => void | Promise<void>, boundMs = 30_000): Promise<void> {
-  const until = Date.now() + boundMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 async function whenStatus(collab: NoteCollab, status: string) {

@@ -7,6 +7,7 @@ import { loadNoteDoc, noteTexts } from "../../server/modules/charts/note-doc.ts"
 import { createClinic, createPatient, createScheduling, DEMO_PASSWORD, type ClinicFixture } from "../factories/index.ts";
 import { connected, HttpClient, waitFor } from "../helpers/http.ts";
 import { freePorts, startProcess, stopProcess } from "../helpers/processes.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 /**
  * Two web processes linked by a Redis of their own, which dies and comes back. Sockets stay
@@ -69,19 +70,6 @@ async function socketOn(port: number, email: string, options: { reconnection?: b
   sockets.push(socket);
   await connected(socket);
   return socket;
-}
-
-async function eventually(check: () => void | Promise<void>, boundMs = 20_000): Promise<void> {
-  const until = Date.now() + boundMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 describe("the link between web processes (Redis) drops and comes back", () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createClinic, createPatient, type ClinicFixture } from "../../../tests/factories/index.ts";
 import { db } from "../../db.ts";
+import { failure } from "../../../tests/helpers/failure.ts";
 
 /** Lab orders (LOINC), results with computed flags, acknowledgement rules, trends. */
 
@@ -12,15 +13,6 @@ beforeAll(async () => {
   fixture = await createClinic();
   [physician, nurse] = await Promise.all([callerFor(fixture.users.PHYSICIAN.id), callerFor(fixture.users.NURSE.id)]);
 });
-
-async function failure(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )) as { code: string; message: string; cause?: { fieldErrors?: Record<string, string[]>; issues?: { path: string[] }[] } } | null;
-  if (!error) throw new Error("expected the call to fail");
-  return error;
-}
 
 describe("orders and results", () => {
   it("orders a LOINC test, records results with computed flags, and the order follows", async () => {

@@ -5,6 +5,7 @@ import { db } from "../../db.ts";
 import { noteContentHash } from "./encounters.ts";
 import { appendNoteUpdate, loadNoteDoc, noteTexts } from "./note-doc.ts";
 import { BUILT_IN_TEMPLATES } from "./templates.ts";
+import { failure } from "../../../tests/helpers/failure.ts";
 
 /**
  * Encounters and notes: opening (from an appointment, once; ad hoc), templates, the plain save
@@ -22,15 +23,6 @@ beforeAll(async () => {
   setup = await createScheduling(fixture);
   [physician, nurse] = await Promise.all([callerFor(fixture.users.PHYSICIAN.id), callerFor(fixture.users.NURSE.id)]);
 });
-
-async function failure(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )) as { code: string; message: string; cause?: { fieldErrors?: Record<string, string[]>; details?: Record<string, unknown>; issues?: { path: string[] }[] } } | null;
-  if (!error) throw new Error("expected the call to fail");
-  return error;
-}
 
 async function openAdHoc(patientId: string, type: "ACUTE" | "OFFICE_VISIT" | "FOLLOW_UP" = "ACUTE") {
   const { encounter } = await nurse.charts.openEncounter({ patientId, providerId: setup.provider.id, type, reasonForVisit: "Sore throat" });

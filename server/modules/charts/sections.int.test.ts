@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createClinic, createPatient, type ClinicFixture } from "../../../tests/factories/index.ts";
 import { db } from "../../db.ts";
 import { recordVitals } from "./vitals.ts";
+import { failure, fieldsOf } from "../../../tests/helpers/failure.ts";
 
 /**
  * Vitals, problems, allergies and medications through the tRPC caller: write, read back, audit
@@ -19,21 +20,6 @@ beforeAll(async () => {
 });
 
 const newPatient = () => createPatient(fixture.clinic.id, { dateOfBirth: "1970-05-01" });
-
-async function failure(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )) as { code: string; message: string; cause?: { fieldErrors?: Record<string, string[]>; details?: Record<string, unknown>; issues?: { path: string[]; message: string }[] } } | null;
-  if (!error) throw new Error("expected the call to fail");
-  return error;
-}
-
-/** Field names of a zod failure (tRPC BAD_REQUEST from input parsing) or a DomainError. */
-function fieldsOf(error: Awaited<ReturnType<typeof failure>>): string[] {
-  if (error.cause?.fieldErrors) return Object.keys(error.cause.fieldErrors);
-  return (error.cause?.issues ?? []).map((i) => i.path.join("."));
-}
 
 const auditCount = (action: string, resourceId: string) => db.auditEvent.count({ where: { action, resourceId } });
 

@@ -4,6 +4,7 @@ import { createWebServer, type WebServer } from "../../app.ts";
 import { callerFor, createClinic, createPatient, createScheduling, DEMO_PASSWORD, type ClinicFixture } from "../../../tests/factories/index.ts";
 import { connected, HttpClient, subscribe } from "../../../tests/helpers/http.ts";
 import { db } from "../../db.ts";
+import { failure, fieldsOf } from "../../../tests/helpers/failure.ts";
 
 /**
  * Note templates managed by those with template:manage (admins, physicians): add, edit
@@ -19,20 +20,6 @@ beforeAll(async () => {
   fixture = await createClinic();
   [physician, admin] = await Promise.all([callerFor(fixture.users.PHYSICIAN.id), callerFor(fixture.users.ADMIN.id)]);
 });
-
-async function failure(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )) as { code: string; message: string; cause?: { fieldErrors?: Record<string, string[]>; details?: Record<string, unknown>; issues?: { path: string[]; message: string }[] } } | null;
-  if (!error) throw new Error("expected the call to fail");
-  return error;
-}
-
-function fieldsOf(error: Awaited<ReturnType<typeof failure>>): string[] {
-  if (error.cause?.fieldErrors) return Object.keys(error.cause.fieldErrors);
-  return (error.cause?.issues ?? []).map((i) => i.path.join("."));
-}
 
 let counter = 0;
 const uniqueName = (base: string) => `${base} ${++counter}-${Math.random().toString(36).slice(2, 7)}`;

@@ -3,6 +3,7 @@ import { callerFor, createClinic, createPatient, type ClinicFixture } from "../.
 import { db } from "../../db.ts";
 import type { ScopedActor } from "../../audit/audit.ts";
 import { updateVitals } from "./vitals.ts";
+import { failure, fieldsOf } from "../../../tests/helpers/failure.ts";
 
 /**
  * Correcting vitals: a mistyped value is corrected (version-checked, checked like recording, the
@@ -26,20 +27,6 @@ async function actorOf(userId: string): Promise<ScopedActor> {
 }
 
 const newPatient = () => createPatient(fixture.clinic.id, { dateOfBirth: "1970-05-01" });
-
-async function failure(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )) as { code: string; message: string; cause?: { fieldErrors?: Record<string, string[]>; details?: Record<string, unknown>; issues?: { path: string[]; message: string }[] } } | null;
-  if (!error) throw new Error("expected the call to fail");
-  return error;
-}
-
-function fieldsOf(error: Awaited<ReturnType<typeof failure>>): string[] {
-  if (error.cause?.fieldErrors) return Object.keys(error.cause.fieldErrors);
-  return (error.cause?.issues ?? []).map((i) => i.path.join("."));
-}
 
 describe("correcting vitals", () => {
   it("corrects a mistyped weight: BMI recomputed, version bumped, audited", async () => {
