@@ -26,13 +26,17 @@ export const badInput = (field: string, message: string) =>
 export const unavailable = (dependency: "database" | "redis", message?: string) =>
   new DomainError("UNAVAILABLE", message ?? `The ${dependency} is unavailable; try again shortly.`, undefined, { dependency });
 
-/** A stale write: someone else saved first. Names who, so the user can talk to them. */
-export const staleVersion = (what: string, changedBy: string | null, currentVersion: number) =>
+/**
+ * A stale write: someone else saved first. Names who, so the user can talk to them. `current` is
+ * the record as it is now, shaped like the procedure's output (through its output schema): the
+ * client shows theirs beside the user's values and can save over it without reading it again.
+ */
+export const staleVersion = (what: string, changedBy: string | null, currentVersion: number, theirs?: { current: unknown; changedAt: Date }) =>
   new DomainError(
     "CONFLICT",
     `${what} was changed by ${changedBy ?? "someone else"} since you opened it. Review their change and save again.`,
     undefined,
-    { currentVersion, changedBy },
+    { currentVersion, changedBy, ...(theirs ? { changedAt: theirs.changedAt.toISOString(), current: theirs.current } : {}) },
   );
 
 /** True for errors that mean the database could not be reached (as opposed to a bad query). */

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { callerFor as appCallerFor, createClinic, createPatient, type ClinicFixture } from "../../../tests/factories/index.ts";
 import { db } from "../../db.ts";
 import { DomainError } from "../../errors.ts";
+import { conditionOutput, familyHistoryOutput } from "./history-schemas.ts";
 
 // The history procedures, as patients.history.* on the real app router, acting as a user.
 const callerFor = async (userId: string) => (await appCallerFor(userId)).patients.history;
@@ -165,7 +166,12 @@ describe("version conflicts", () => {
       code: "CONFLICT",
       message: `This condition was changed by ${fixture.users.NURSE.name} since you opened it. Review their change and save again.`,
     });
-    expect(((error as TRPCError).cause as DomainError).details).toEqual({ currentVersion: 2, changedBy: fixture.users.NURSE.name });
+    // The conflict carries the condition as the history list shows it, and nothing more.
+    const details = ((error as TRPCError).cause as DomainError).details!;
+    expect(details).toEqual({ currentVersion: 2, changedBy: fixture.users.NURSE.name, changedAt: expect.any(String), current: expect.any(Object) });
+    expect(details.current).toEqual(conditionOutput.parse((await physician.get({ patientId: patient.id })).conditions[0]));
+    expect(details.current).toMatchObject({ id: added.id, onsetYear: 2001, version: 2, recordedBy: { name: fixture.users.NURSE.name } });
+    expect(details.current).not.toHaveProperty("patientId");
     expect(await db.pastCondition.findUniqueOrThrow({ where: { id: added.id } })).toMatchObject({ onsetYear: 2001, version: 2 });
 
     const surgery = await physician.addSurgery({ patientId: patient.id, procedure: "Tonsillectomy" });
@@ -174,6 +180,41 @@ describe("version conflicts", () => {
       code: "CONFLICT",
       message: expect.stringContaining(fixture.users.NURSE.name),
     });
+  });
+});
+
+describe("resolving a conflict", () => {
+  const historyReads = (patientId: string) => db.auditEvent.count({ where: { patientId, action: "patients.history.get" } });
+  const detailsOf = (error: unknown) => ((error as TRPCError).cause as DomainError).details as { currentVersion: number; current: { version: number } | null; removed?: boolean };
+
+  it("saves mine over theirs from the conflict alone: no re-read of the history, no read-audit row", async () => {
+    const patient = await createPatient(fixture.clinic.id);
+    const surgery = await physician.addSurgery({ patientId: patient.id, procedure: "Cholecystectomy" });
+    await nurse.updateSurgery({ id: surgery.id, version: 1, performedOn: "2019" });
+    const refused = detailsOf(await physician.updateSurgery({ id: surgery.id, version: 1, note: "laparoscopic" }).catch((e: unknown) => e));
+    expect(refused.current).toMatchObject({ id: surgery.id, performedOn: "2019", version: 2 });
+    const saved = await physician.updateSurgery({ id: surgery.id, version: refused.currentVersion, note: "laparoscopic" });
+    expect(saved).toMatchObject({ performedOn: "2019", note: "laparoscopic", version: 3 });
+    expect(await historyReads(patient.id)).toBe(0);
+  });
+
+  it("carries the current family history entry and social history too; a removed item has none to save over", async () => {
+    const patient = await createPatient(fixture.clinic.id);
+    const entry = await physician.addFamilyHistory({ patientId: patient.id, relative: "Father", condition: "Stroke" });
+    await nurse.updateFamilyHistory({ id: entry.id, version: 1, ageAtOnset: 70 });
+    const family = detailsOf(await physician.updateFamilyHistory({ id: entry.id, version: 1, note: "x" }).catch((e: unknown) => e));
+    // Exactly the output shape: parsing it through the schema drops nothing.
+    expect(familyHistoryOutput.parse(family.current)).toEqual(family.current);
+    expect(family.current).toMatchObject({ id: entry.id, ageAtOnset: 70, version: 2, icd10CodeDotted: null });
+
+    await nurse.saveSocialHistory({ patientId: patient.id, tobaccoStatus: "NEVER" });
+    const social = detailsOf(await physician.saveSocialHistory({ patientId: patient.id, tobaccoStatus: "FORMER" }).catch((e: unknown) => e));
+    expect(social.current).toMatchObject({ patientId: patient.id, tobaccoStatus: "NEVER", version: 1, recordedBy: { name: fixture.users.NURSE.name } });
+
+    await nurse.removeFamilyHistory({ id: entry.id, version: 2 });
+    const removed = detailsOf(await physician.updateFamilyHistory({ id: entry.id, version: 2, note: "y" }).catch((e: unknown) => e));
+    expect(removed).toMatchObject({ currentVersion: 3, current: null, removed: true });
+    expect(await historyReads(patient.id)).toBe(0);
   });
 });
 

@@ -13,17 +13,21 @@ import { dottedCode } from "../../codes/format.ts";
 import { db, type Db, type Prisma, type Tx } from "../../db.ts";
 import { DomainError, notFound, staleVersion } from "../../errors.ts";
 import { publish } from "../../realtime/publish.ts";
-import type {
-  addConditionInput,
-  addFamilyHistoryInput,
-  addSurgeryInput,
-  removeConditionInput,
-  removeFamilyHistoryInput,
-  removeSurgeryInput,
-  saveSocialHistoryInput,
-  updateConditionInput,
-  updateFamilyHistoryInput,
-  updateSurgeryInput,
+import {
+  conditionOutput,
+  familyHistoryOutput,
+  socialHistoryOutput,
+  surgeryOutput,
+  type addConditionInput,
+  type addFamilyHistoryInput,
+  type addSurgeryInput,
+  type removeConditionInput,
+  type removeFamilyHistoryInput,
+  type removeSurgeryInput,
+  type saveSocialHistoryInput,
+  type updateConditionInput,
+  type updateFamilyHistoryInput,
+  type updateSurgeryInput,
 } from "./history-schemas.ts";
 
 type Input<T extends z.ZodType> = z.infer<T>;
@@ -39,9 +43,10 @@ const itemGuardSelect = {
   version: true,
   deletedAt: true,
   recordedById: true,
+  recordedAt: true,
   patient: { select: patientGuardSelect },
 } as const;
-type ItemGuard = { patientId: string; version: number; deletedAt: Date | null; recordedById: string; patient: PatientGuard };
+type ItemGuard = { patientId: string; version: number; deletedAt: Date | null; recordedById: string; recordedAt: Date; patient: PatientGuard };
 
 /** A merged record is a tombstone: its history moved to the survivor, so send the user there. */
 async function refuseMerged(client: Db, patient: PatientGuard): Promise<void> {
@@ -74,21 +79,28 @@ async function checkItem<T extends ItemGuard>(tx: Tx, actor: ScopedActor, item: 
 /**
  * `updateMany({ where: { id, version, deletedAt: null } })` matched nothing: someone saved or removed
  * it after this user read it. Re-read (the first read may predate their commit) and name them.
+ * The conflict carries the item as the history list shows it (`read`), so the form can show theirs
+ * beside the user's values without reading (and auditing) the whole history again; a removed item
+ * has no current version to save over (`removed`).
  */
 async function refuseStale(
   tx: Tx,
   what: string,
-  current: { version: number; recordedById: string; deletedAt?: Date | null } | null,
+  found: { version: number; recordedById: string; recordedAt: Date; deletedAt?: Date | null } | null,
+  read: () => Promise<unknown>,
 ): Promise<never> {
-  if (!current) throw notFound(what);
-  const by = await tx.user.findUnique({ where: { id: current.recordedById }, select: { name: true } });
-  if (current.deletedAt) {
+  if (!found) throw notFound(what);
+  const by = await tx.user.findUnique({ where: { id: found.recordedById }, select: { name: true } });
+  if (found.deletedAt) {
     throw new DomainError("CONFLICT", `This ${what.toLowerCase()} was removed by ${by?.name ?? "someone else"} since you opened it.`, undefined, {
-      currentVersion: current.version,
+      currentVersion: found.version,
       changedBy: by?.name ?? null,
+      changedAt: found.recordedAt.toISOString(),
+      current: null,
+      removed: true,
     });
   }
-  throw staleVersion(`This ${what.toLowerCase()}`, by?.name ?? null, current.version);
+  throw staleVersion(`This ${what.toLowerCase()}`, by?.name ?? null, found.version, { current: await read(), changedAt: found.recordedAt });
 }
 
 /** Codes are optional; a given one must exist. Returns its row for the description default. */
@@ -206,6 +218,19 @@ const socialOut = (names: Recorders, { packYears, ...row }: Prisma.SocialHistory
   recordedBy: recordedBy(names, row.recordedById),
 });
 
+// One item as a save answers with it and a conflict carries it. Conflict details skip the router's
+// output schema, so the schema is applied here: what leaves the server is the same either way.
+const asListed = async <R extends { recordedById: string }, O>(client: Db, row: R, out: (names: Recorders, row: R) => unknown, schema: z.ZodType<O>) =>
+  schema.parse(out(await recorders(client, [row]), row));
+const readCondition = async (client: Db, id: string) =>
+  asListed(client, await client.pastCondition.findUniqueOrThrow({ where: { id }, select: conditionSelect }), conditionOut, conditionOutput);
+const readSurgery = async (client: Db, id: string) =>
+  asListed(client, await client.pastSurgery.findUniqueOrThrow({ where: { id }, select: surgerySelect }), surgeryOut, surgeryOutput);
+const readFamilyHistory = async (client: Db, id: string) =>
+  asListed(client, await client.familyHistoryItem.findUniqueOrThrow({ where: { id }, select: familySelect }), familyOut, familyHistoryOutput);
+const readSocialHistory = async (client: Db, patientId: string) =>
+  asListed(client, await client.socialHistory.findUniqueOrThrow({ where: { patientId }, select: socialSelect }), socialOut, socialHistoryOutput);
+
 // --- reading ----------------------------------------------------------------------------------
 
 /** The whole history, current items only, newest first. Audited as a read of the patient's data. */
@@ -281,13 +306,12 @@ export async function updateCondition(actor: ScopedActor, input: Input<typeof up
         ...bump(actor),
       },
     });
-    if (count === 0) await refuseStale(tx, "Condition", await find());
+    if (count === 0) await refuseStale(tx, "Condition", await find(), () => readCondition(tx, id));
     await audit(tx, actor, { action: "patients.history.updateCondition", resourceType: "PastCondition", resourceId: id, patientId: current.patientId });
-    const row = await tx.pastCondition.findUniqueOrThrow({ where: { id }, select: conditionSelect });
-    return { row, names: await recorders(tx, [row]) };
+    return { patientId: current.patientId, item: await readCondition(tx, id) };
   });
-  announce(saved.row.patientId);
-  return conditionOut(saved.names, saved.row);
+  announce(saved.patientId);
+  return saved.item;
 }
 
 export async function removeCondition(actor: ScopedActor, input: Input<typeof removeConditionInput>) {
@@ -296,6 +320,7 @@ export async function removeCondition(actor: ScopedActor, input: Input<typeof re
     resourceType: "PastCondition",
     action: "patients.history.removeCondition",
     find: (tx) => tx.pastCondition.findUnique({ where: { id: input.id }, select: itemGuardSelect }),
+    read: (tx) => readCondition(tx, input.id),
     write: (tx, data) => tx.pastCondition.updateMany({ where: { id: input.id, version: input.version, deletedAt: null }, data }),
   });
 }
@@ -323,13 +348,12 @@ export async function updateSurgery(actor: ScopedActor, input: Input<typeof upda
     const find = () => tx.pastSurgery.findUnique({ where: { id }, select: itemGuardSelect });
     const current = await checkItem(tx, actor, await find(), "Surgery");
     const { count } = await tx.pastSurgery.updateMany({ where: { id, version, deletedAt: null }, data: { ...fields, ...bump(actor) } });
-    if (count === 0) await refuseStale(tx, "Surgery", await find());
+    if (count === 0) await refuseStale(tx, "Surgery", await find(), () => readSurgery(tx, id));
     await audit(tx, actor, { action: "patients.history.updateSurgery", resourceType: "PastSurgery", resourceId: id, patientId: current.patientId });
-    const row = await tx.pastSurgery.findUniqueOrThrow({ where: { id }, select: surgerySelect });
-    return { row, names: await recorders(tx, [row]) };
+    return { patientId: current.patientId, item: await readSurgery(tx, id) };
   });
-  announce(saved.row.patientId);
-  return surgeryOut(saved.names, saved.row);
+  announce(saved.patientId);
+  return saved.item;
 }
 
 export async function removeSurgery(actor: ScopedActor, input: Input<typeof removeSurgeryInput>) {
@@ -338,6 +362,7 @@ export async function removeSurgery(actor: ScopedActor, input: Input<typeof remo
     resourceType: "PastSurgery",
     action: "patients.history.removeSurgery",
     find: (tx) => tx.pastSurgery.findUnique({ where: { id: input.id }, select: itemGuardSelect }),
+    read: (tx) => readSurgery(tx, input.id),
     write: (tx, data) => tx.pastSurgery.updateMany({ where: { id: input.id, version: input.version, deletedAt: null }, data }),
   });
 }
@@ -387,13 +412,12 @@ export async function updateFamilyHistory(actor: ScopedActor, input: Input<typeo
         ...bump(actor),
       },
     });
-    if (count === 0) await refuseStale(tx, "Family history entry", await find());
+    if (count === 0) await refuseStale(tx, "Family history entry", await find(), () => readFamilyHistory(tx, id));
     await audit(tx, actor, { action: "patients.history.updateFamilyHistory", resourceType: "FamilyHistoryItem", resourceId: id, patientId: current.patientId });
-    const row = await tx.familyHistoryItem.findUniqueOrThrow({ where: { id }, select: familySelect });
-    return { row, names: await recorders(tx, [row]) };
+    return { patientId: current.patientId, item: await readFamilyHistory(tx, id) };
   });
-  announce(saved.row.patientId);
-  return familyOut(saved.names, saved.row);
+  announce(saved.patientId);
+  return saved.item;
 }
 
 export async function removeFamilyHistory(actor: ScopedActor, input: Input<typeof removeFamilyHistoryInput>) {
@@ -402,6 +426,7 @@ export async function removeFamilyHistory(actor: ScopedActor, input: Input<typeo
     resourceType: "FamilyHistoryItem",
     action: "patients.history.removeFamilyHistory",
     find: (tx) => tx.familyHistoryItem.findUnique({ where: { id: input.id }, select: itemGuardSelect }),
+    read: (tx) => readFamilyHistory(tx, input.id),
     write: (tx, data) => tx.familyHistoryItem.updateMany({ where: { id: input.id, version: input.version, deletedAt: null }, data }),
   });
 }
@@ -418,13 +443,14 @@ async function remove(
     resourceType: string;
     action: string;
     find: (tx: Tx) => Promise<ItemGuard | null>;
+    read: (tx: Tx) => Promise<unknown>;
     write: (tx: Tx, data: { deletedAt: Date; recordedById: string; recordedAt: Date; version: { increment: number } }) => Promise<{ count: number }>;
   },
 ) {
   const patientId = await db.$transaction(async (tx) => {
     const current = await checkItem(tx, actor, await kind.find(tx), kind.what);
     const { count } = await kind.write(tx, { deletedAt: new Date(), ...bump(actor) });
-    if (count === 0) await refuseStale(tx, kind.what, await kind.find(tx));
+    if (count === 0) await refuseStale(tx, kind.what, await kind.find(tx), () => kind.read(tx));
     await audit(tx, actor, { action: kind.action, resourceType: kind.resourceType, resourceId: input.id, patientId: current.patientId });
     return current.patientId;
   });
@@ -446,19 +472,19 @@ export async function saveSocialHistory(actor: ScopedActor, input: Input<typeof 
   };
   const saved = await db.$transaction(async (tx) => {
     await loadPatient(tx, actor, patientId);
-    const find = () => tx.socialHistory.findUnique({ where: { patientId }, select: { version: true, recordedById: true } });
+    const find = () => tx.socialHistory.findUnique({ where: { patientId }, select: { version: true, recordedById: true, recordedAt: true } });
+    const read = () => readSocialHistory(tx, patientId);
     if (version === undefined) {
       // ON CONFLICT DO NOTHING: two people creating at once must not both win.
       const { count } = await tx.socialHistory.createMany({ data: [{ patientId, ...data, ...stamp(actor) }], skipDuplicates: true });
-      if (count === 0) await refuseStale(tx, "Patient's social history", await find());
+      if (count === 0) await refuseStale(tx, "Patient's social history", await find(), read);
     } else {
       const { count } = await tx.socialHistory.updateMany({ where: { patientId, version }, data: { ...data, ...bump(actor) } });
-      if (count === 0) await refuseStale(tx, "Patient's social history", await find());
+      if (count === 0) await refuseStale(tx, "Patient's social history", await find(), read);
     }
     await audit(tx, actor, { action: "patients.history.saveSocialHistory", resourceType: "SocialHistory", resourceId: patientId, patientId });
-    const row = await tx.socialHistory.findUniqueOrThrow({ where: { patientId }, select: socialSelect });
-    return { row, names: await recorders(tx, [row]) };
+    return read();
   });
   announce(patientId);
-  return socialOut(saved.names, saved.row);
+  return saved;
 }

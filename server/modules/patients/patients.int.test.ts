@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { TRPCError } from "@trpc/server";
 import { db } from "../../db.ts";
+import type { DomainError } from "../../errors.ts";
+import { patientOutput } from "./schemas.ts";
 import { callerFor, createClinic, createPatient, type ClinicFixture } from "../../../tests/factories/index.ts";
 
 let fixture: ClinicFixture;
@@ -97,6 +100,23 @@ describe("registration and demographics", () => {
       message: expect.stringContaining(fixture.users.NURSE.name),
     });
     expect(await physician.patients.get({ id: patient.id })).toMatchObject({ phoneMobile: "+16175550111", version: 2, updatedBy: { name: fixture.users.NURSE.name } });
+  });
+
+  it("sends the current record with a conflict, so resolving it needs no re-read (and no read-audit row)", async () => {
+    const patient = await createPatient(fixture.clinic.id);
+    const nurse = await callerFor(fixture.users.NURSE.id);
+    const physician = await callerFor(fixture.users.PHYSICIAN.id);
+    await nurse.patients.update({ id: patient.id, version: 1, phoneMobile: "617-555-0111" });
+    const error = await physician.patients.update({ id: patient.id, version: 1, email: "new@example.com" }).catch((e: unknown) => e);
+    const details = ((error as TRPCError).cause as DomainError).details as { currentVersion: number; changedBy: string; changedAt: string; current: Record<string, unknown> };
+    expect(details).toMatchObject({ currentVersion: 2, changedBy: fixture.users.NURSE.name, changedAt: expect.any(String) });
+    expect(details.current).toMatchObject({ id: patient.id, phoneMobile: "+16175550111", version: 2, updatedBy: { name: fixture.users.NURSE.name } });
+    // As `get` answers it: the output schema drops nothing, and no identifier leaves in full.
+    expect(patientOutput.parse(details.current)).toEqual(details.current);
+
+    const saved = await physician.patients.update({ id: patient.id, version: details.currentVersion, email: "new@example.com" });
+    expect(saved).toMatchObject({ phoneMobile: "+16175550111", email: "new@example.com", version: 3 });
+    expect(await db.auditEvent.count({ where: { patientId: patient.id, action: "patients.get" } })).toBe(0);
   });
 
   it("deactivates, reactivates and records a death; nothing is deleted", async () => {

@@ -7,7 +7,7 @@ import { lookupHash, open, seal } from "../../crypto/field-encryption.ts";
 import { publish } from "../../realtime/publish.ts";
 import { can } from "../../permissions/registry.ts";
 import { displayedAllergyStatus } from "../charts/index.ts";
-import type { duplicatesInput, identifierInput, registerInput, setStatusInput, updateInput } from "./schemas.ts";
+import { patientOutput, type duplicatesInput, type identifierInput, type registerInput, type setStatusInput, type updateInput } from "./schemas.ts";
 
 type Identifier = z.output<typeof identifierInput>;
 
@@ -107,6 +107,17 @@ async function lockPatient(tx: Tx, clinicId: string, id: string) {
     SELECT id, status::text, version, updated_by_id, merged_into_id FROM patient WHERE id = ${id}::uuid AND clinic_id = ${clinicId}::uuid FOR UPDATE`;
   if (!rows[0]) throw notFound("Patient");
   return rows[0];
+}
+
+/**
+ * The locked record is newer than the version the user read: name who saved it and send the
+ * record as it is now (as `get` answers, through its output schema, since error details skip the
+ * router's), so the form shows theirs beside the user's values without reading it again.
+ */
+async function refuseStale(tx: Tx, locked: { id: string; version: number; updated_by_id: string | null }): Promise<never> {
+  const by = locked.updated_by_id ? await tx.user.findUnique({ where: { id: locked.updated_by_id }, select: { name: true } }) : null;
+  const row = await tx.patient.findUniqueOrThrow({ where: { id: locked.id }, select: patientSelect });
+  throw staleVersion("This patient's record", by?.name ?? null, locked.version, { current: patientOutput.parse(await toOutput(row, tx)), changedAt: row.updatedAt });
 }
 
 async function refuseTombstone(tx: Tx, patient: { status: string; merged_into_id: string | null }) {
@@ -237,10 +248,7 @@ export async function update(actor: ScopedActor, input: z.output<typeof updateIn
   const updated = await db.$transaction(async (tx) => {
     const current = await lockPatient(tx, actor.clinicId, id);
     await refuseTombstone(tx, current);
-    if (current.version !== version) {
-      const by = current.updated_by_id ? await tx.user.findUnique({ where: { id: current.updated_by_id }, select: { name: true } }) : null;
-      throw staleVersion("This patient's record", by?.name ?? null, current.version);
-    }
+    if (current.version !== version) await refuseStale(tx, current);
     await checkProvider(tx, actor.clinicId, fields.primaryCareProviderId);
     await tx.patient.update({
       where: { id },
@@ -268,10 +276,7 @@ export async function setStatus(actor: ScopedActor, input: z.output<typeof setSt
   const updated = await db.$transaction(async (tx) => {
     const current = await lockPatient(tx, actor.clinicId, input.id);
     await refuseTombstone(tx, current);
-    if (current.version !== input.version) {
-      const by = current.updated_by_id ? await tx.user.findUnique({ where: { id: current.updated_by_id }, select: { name: true } }) : null;
-      throw staleVersion("This patient's record", by?.name ?? null, current.version);
-    }
+    if (current.version !== input.version) await refuseStale(tx, current);
     await tx.patient.update({
       where: { id: input.id },
       data: {
