@@ -7,15 +7,16 @@ import { CheckboxField, SelectField, TextAreaField, TextField } from "~/componen
 import { Notice } from "~/components/ui/notice";
 import { Time } from "~/components/ui/time";
 import { useToast } from "~/components/ui/toast";
+import { AddToggle, FormShell } from "~/components/ui/form-shell";
+import { EditItemButton, useVersionedEdit, VersionedEditForm } from "~/components/ui/versioned-edit";
 import { formatDate } from "~/features/patients/format";
 import { useCan } from "~/features/patients/use-can";
-import { AddToggle } from "~/features/patients/history/shared";
 import { errorMessageOf, fieldErrorsOf, trpc } from "~/lib/trpc";
 import { ALLERGY_CATEGORY_LABEL, ALLERGY_SEVERITY_LABEL, ALLERGY_STATUS_LABEL } from "./format";
 import { AllergenField } from "./drug-pickers";
 import { useChartEvents } from "./live";
 import type { Allergies, Allergy, AllergyCategory, AllergySeverity } from "./types";
-import { EditItemButton, FormShell, SectionCard, useVersionedEdit, VersionedEditForm } from "./ui";
+import { SectionCard } from "./ui";
 
 type AllergyValues = { substance: string; rxcui: string | null; drugClass: string | null; category: AllergyCategory; reaction: string; severity: AllergySeverity | ""; onsetDate: string; notes: string; status: Allergy["status"] };
 

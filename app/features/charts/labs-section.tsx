@@ -9,6 +9,7 @@ import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Notice } from "~/components/ui/notice";
 import { Time } from "~/components/ui/time";
 import { useToast } from "~/components/ui/toast";
+import { FormShell } from "~/components/ui/form-shell";
 import { useCan } from "~/features/patients/use-can";
 import { errorMessageOf, fieldErrorsOf, trpc } from "~/lib/trpc";
 import { LoincPicker, type PickedCode } from "./code-picker";
@@ -16,7 +17,7 @@ import { FLAG_LABEL, FLAG_TONE, labValueText, rangeText } from "./format";
 import { useChartEvents } from "./live";
 import type { LabOrder, LabResult, Labs } from "./types";
 import { parseNumber } from "./units";
-import { FormShell, SectionCard } from "./ui";
+import { SectionCard } from "./ui";
 
 const LAB_LIMIT = 100;
 

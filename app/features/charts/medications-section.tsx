@@ -6,14 +6,15 @@ import { Button } from "~/components/ui/button";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Time } from "~/components/ui/time";
 import { useToast } from "~/components/ui/toast";
+import { AddToggle, FormShell } from "~/components/ui/form-shell";
+import { EditItemButton, useVersionedEdit, VersionedEditForm } from "~/components/ui/versioned-edit";
 import { formatDate } from "~/features/patients/format";
 import { useCan } from "~/features/patients/use-can";
-import { AddToggle } from "~/features/patients/history/shared";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { DrugField, routeOfDoseForm, type PickedDrug } from "./drug-pickers";
 import { useChartEvents } from "./live";
 import type { Medication } from "./types";
-import { EditItemButton, EnteredInErrorButton, FormShell, SectionCard, useVersionedEdit, VersionedEditForm } from "./ui";
+import { EnteredInErrorButton, SectionCard } from "./ui";
 
 type MedValues = { drugName: string; rxcui: string | null; dose: string; route: string; frequency: string; startDate: string; stopDate: string; status: Medication["status"]; notes: string };
 

@@ -6,12 +6,13 @@ import { Button } from "~/components/ui/button";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Time } from "~/components/ui/time";
 import { useToast } from "~/components/ui/toast";
+import { AddToggle, FormShell } from "~/components/ui/form-shell";
+import { EditItemButton, useVersionedEdit, VersionedEditForm } from "~/components/ui/versioned-edit";
 import { useLiveEvent } from "~/lib/use-live-event";
-import { AddToggle } from "~/features/patients/history/shared";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { ENCOUNTER_TYPE_LABEL, ENCOUNTER_TYPE_OPTIONS } from "./format";
 import type { EncounterType, NoteTemplate } from "./types";
-import { EditItemButton, FormShell, SectionCard, useVersionedEdit, VersionedEditForm } from "./ui";
+import { SectionCard } from "./ui";
 
 type TemplateValues = { name: string; encounterType: EncounterType | ""; subjective: string; objective: string; assessment: string; plan: string; isDefault: boolean };
 

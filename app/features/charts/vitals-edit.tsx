@@ -1,9 +1,10 @@
 import { useEffect, useState } from "react";
 import { TextAreaField, TextField } from "~/components/ui/field";
 import { useToast } from "~/components/ui/toast";
+import { useVersionedEdit, VersionedEditForm } from "~/components/ui/versioned-edit";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import type { Vitals } from "./types";
-import { EnteredInErrorButton, useVersionedEdit, VersionedEditForm } from "./ui";
+import { EnteredInErrorButton } from "./ui";
 import { parseNumber } from "./units";
 
 /** The form's fields: the input names of charts.updateVitals, metric as stored. */

@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { TextAreaField, TextField } from "~/components/ui/field";
+import { AddToggle } from "~/components/ui/form-shell";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { EMPTY_CODED, Icd10Picker, type CodedText } from "../icd10-picker";
 import type { FamilyHistoryItem } from "../types";
 import { ItemFormShell, TheirValue, useItemForm } from "./item-form";
 import { ItemList } from "./item-list";
-import { AddToggle, Card, CodeBadge, codedLabel, intOrNull, Recorded, useHistoryWrite } from "./shared";
+import { Card, CodeBadge, codedLabel, intOrNull, Recorded, useHistoryWrite } from "./shared";
 
 interface FamilyValues extends Record<string, unknown> {
   relative: string;

@@ -1,12 +1,12 @@
 import { useRevalidator } from "@remix-run/react";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Button } from "~/components/ui/button";
+import { FormShell } from "~/components/ui/form-shell";
 import { Notice } from "~/components/ui/notice";
 import { useToast } from "~/components/ui/toast";
 import { errorMessageOf, isTrpcError, trpc } from "~/lib/trpc";
 import { useAppData } from "~/lib/use-app-data";
 import type { History } from "../types";
-import { FormShell } from "./shared";
 
 /**
  * One form for adding and for editing a history item (add: empty, edit: prefilled). Edits follow
@@ -182,12 +182,6 @@ interface ItemFormShellProps<V extends FormValues> {
 
 export function ItemFormShell<V extends FormValues>({ form, noun, label, submitLabel, onSubmit, children }: ItemFormShellProps<V>) {
   const { mutation, conflict } = form;
-  const formRef = useRef<HTMLFormElement>(null);
-
-  useEffect(() => {
-    if (!mutation.error || conflict) return;
-    formRef.current?.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
-  }, [mutation.error, conflict]);
 
   const loadButton = (
     <Button size="sm" variant="secondary" onClick={form.loadTheirChanges} disabled={form.loading}>
@@ -202,11 +196,11 @@ export function ItemFormShell<V extends FormValues>({ form, noun, label, submitL
 
   return (
     <FormShell
-      formRef={formRef}
       label={label}
       submitLabel={submitLabel}
       pending={mutation.isPending}
-      error={conflict ? null : mutation.error}
+      error={mutation.error}
+      hideError={conflict}
       onCancel={() => {
         mutation.reset();
         form.onClose();

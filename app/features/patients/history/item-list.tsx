@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from "react";
-import { Button } from "~/components/ui/button";
 import { Notice } from "~/components/ui/notice";
+import { EditItemButton } from "~/components/ui/versioned-edit";
 import { errorMessageOf } from "~/lib/trpc";
 import type { VersionedItem } from "./item-form";
 import { EmptyRow, RemoveButton } from "./shared";
@@ -47,9 +47,7 @@ export function ItemList<T extends VersionedItem>({ items, canWrite, empty, name
               <div className="min-w-0 text-sm">{view(item)}</div>
               {canWrite ? (
                 <div className="flex shrink-0 items-start gap-1">
-                  <Button size="sm" variant="ghost" aria-label={`Edit ${name(item)}`} onClick={() => setEditing(item)}>
-                    Edit
-                  </Button>
+                  <EditItemButton name={name(item)} onEdit={() => setEditing(item)} />
                   <RemoveButton
                     what={name(item)}
                     pending={remove.isPending && remove.variables?.id === item.id}

@@ -1,10 +1,8 @@
 import { useRevalidator } from "@remix-run/react";
-import { useId, useState, type FormEvent, type ReactNode, type Ref } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { Button } from "~/components/ui/button";
-import { Notice } from "~/components/ui/notice";
 import { Time } from "~/components/ui/time";
 import { useToast } from "~/components/ui/toast";
-import { errorMessageOf } from "~/lib/trpc";
 
 /** Whole numbers typed into a box: empty is null; anything else goes as typed for the server to judge. */
 export const intOrNull = (text: string) => (text.trim() === "" ? null : Number(text));
@@ -78,54 +76,4 @@ export function RemoveButton({ what, pending, onRemove }: { what: string; pendin
 
 export function EmptyRow({ children }: { children: ReactNode }) {
   return <p className="px-4 py-4 text-sm text-ink-subtle">{children}</p>;
-}
-
-export function AddToggle({ open, label, onToggle }: { open: boolean; label: string; onToggle: () => void }) {
-  return (
-    <Button size="sm" variant={open ? "ghost" : "secondary"} onClick={onToggle} aria-expanded={open}>
-      {open ? "Close" : label}
-    </Button>
-  );
-}
-
-export function FormShell({ label, onSubmit, onCancel, error, pending, submitLabel, children, formRef }: {
-  label: string;
-  onSubmit: () => void;
-  onCancel?: () => void;
-  /** shown under the fields; null when the caller shows it itself (a version conflict) */
-  error: unknown;
-  pending: boolean;
-  submitLabel: string;
-  children: ReactNode;
-  formRef?: Ref<HTMLFormElement>;
-}) {
-  return (
-    <form
-      ref={formRef}
-      aria-label={label}
-      noValidate
-      onSubmit={(e: FormEvent) => {
-        e.preventDefault();
-        if (!pending) onSubmit();
-      }}
-      className="space-y-3 border-t border-surface-border bg-surface-muted px-4 py-4"
-    >
-      {children}
-      {error ? (
-        <Notice tone="danger" role="alert" title="Not saved">
-          {errorMessageOf(error)}
-        </Notice>
-      ) : null}
-      <div className="flex gap-2">
-        <Button type="submit" size="sm" disabled={pending}>
-          {pending ? "Saving…" : submitLabel}
-        </Button>
-        {onCancel ? (
-          <Button size="sm" variant="ghost" onClick={onCancel}>
-            Cancel
-          </Button>
-        ) : null}
-      </div>
-    </form>
-  );
 }

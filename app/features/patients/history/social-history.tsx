@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { Button } from "~/components/ui/button";
 import { SelectField, TextField } from "~/components/ui/field";
+import { FormShell } from "~/components/ui/form-shell";
 import { Notice } from "~/components/ui/notice";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { TOBACCO_LABEL } from "../format";
 import type { SocialHistory, TobaccoStatus } from "../types";
-import { Card, EmptyRow, FormShell, Recorded, useHistoryWrite } from "./shared";
+import { Card, EmptyRow, Recorded, useHistoryWrite } from "./shared";
 
 // --- social history ----------------------------------------------------------------------------
 

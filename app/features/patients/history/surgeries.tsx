@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { TextAreaField, TextField } from "~/components/ui/field";
+import { AddToggle } from "~/components/ui/form-shell";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { formatDate } from "../format";
 import type { Surgery } from "../types";
 import { ItemFormShell, useItemForm } from "./item-form";
 import { ItemList } from "./item-list";
-import { AddToggle, Card, Recorded, useHistoryWrite } from "./shared";
+import { Card, Recorded, useHistoryWrite } from "./shared";
 
 interface SurgeryValues extends Record<string, unknown> {
   procedure: string;
