@@ -82,19 +82,16 @@ test("a physician adds, edits and removes a condition; a nurse sees each change 
   await expect(nurseEdit.getByRole("status").filter({ hasText: `${PHYSICIAN} changed this condition` })).toBeVisible();
   await nurseEdit.getByRole("button", { name: "Save changes" }).click();
   const refused = nurseEdit.getByRole("alert");
-  await expect(refused).toContainText("Not saved: someone else changed this condition");
-  await expect(refused).toContainText(`changed by ${PHYSICIAN}`);
+  await expect(refused).toContainText(`Not saved: this condition was changed by ${PHYSICIAN}`);
   await expect(nurseEdit.getByLabel("Condition note")).toHaveValue("Patient reports home readings around 150/95");
 
-  // Both versions side by side: hers in the field, his under it.
-  await refused.getByRole("button", { name: "Load their changes" }).click();
-  await expect(nurseEdit.getByText(`Loaded the latest version (saved by ${PHYSICIAN}).`)).toBeVisible();
-  await expect(nurseEdit.getByLabel("Condition note")).toHaveValue("Patient reports home readings around 150/95");
-  await expect(nurseEdit.getByLabel("Condition note")).toHaveAccessibleDescription(/Their saved value: Controlled on lisinopril\. Yours is kept/);
-  await expect(nurseEdit.getByRole("button", { name: "Keep theirs" })).toBeVisible();
+  // Both versions side by side, for the field she changed: his saved note, hers unsaved.
+  await expect(refused.getByTestId("conflict-theirs")).toHaveText("Controlled on lisinopril");
+  await expect(refused.getByTestId("conflict-yours")).toHaveText("Patient reports home readings around 150/95");
+  await expect(refused.getByRole("button", { name: "Keep theirs" })).toBeVisible();
 
   // She saves hers over his; the physician sees it live.
-  await nurseEdit.getByRole("button", { name: "Save changes" }).click();
+  await refused.getByRole("button", { name: "Save mine over theirs" }).click();
   await expect(nurseEdit).toHaveCount(0);
   await expect(hypertension(nurse)).toContainText("Patient reports home readings around 150/95");
   await expect(hypertension(physician)).toContainText("Patient reports home readings around 150/95", { timeout: 5_000 });

@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { Button } from "~/components/ui/button";
 import { ChangedMeanwhile, conflictOf, ConflictPanel, RemovedMeanwhile } from "~/components/ui/edit-conflict";
 import { FormShell } from "~/components/ui/form-shell";
+import { changedValues, rebaseValues } from "~/components/ui/versioned-values";
 
 /**
  * Editing one version-checked item (a medication, a condition, a patient's demographics), the one
@@ -20,16 +21,6 @@ export interface EditState<V> {
   values: V;
 }
 
-// Values are strings, booleans or small objects and lists (a coded condition, contacts): compared as JSON.
-const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
-
-/** Only the fields the user changed: a save never rewrites what someone else changed meanwhile. */
-export function changedValues<V extends Record<string, unknown>>(base: V, values: V): Partial<V> {
-  const out: Partial<V> = {};
-  for (const key of Object.keys(values) as (keyof V)[]) if (!same(values[key], base[key])) out[key] = values[key];
-  return out;
-}
-
 /**
  * The edit state of one versioned item. `initial` starts an edit at once (a form that exists only
  * while editing); `onStop` tells such a form's owner that the edit ended.
@@ -44,12 +35,8 @@ export function useVersionedEdit<V extends Record<string, unknown>>(initial: Edi
     edit,
     start: (id: string, version: number, values: V) => setEdit({ id, baseVersion: version, base: values, values }),
     change: (patch: Partial<V>) => setEdit((e) => (e ? { ...e, values: { ...e.values, ...patch } } : e)),
-    /**
-     * Their saved version becomes the base: the fields this user changed keep the user's values,
-     * the others take theirs, and the next save names their version.
-     */
-    rebase: (version: number, theirs: V) =>
-      setEdit((e) => (e ? { ...e, baseVersion: version, base: theirs, values: { ...theirs, ...changedValues(e.base, e.values) } } : e)),
+    /** Their saved version becomes the base (see rebaseValues); the next save names their version. */
+    rebase: (version: number, theirs: V) => setEdit((e) => (e ? { ...e, baseVersion: version, base: theirs, values: rebaseValues(e.base, theirs, e.values) } : e)),
     stop,
     /**
      * Sends only the fields the user changed, so the other person's other changes are kept; with
@@ -86,7 +73,7 @@ export function VersionedEditForm<T, V extends Record<string, unknown>>({
   fieldLabels,
   format = (key, values) => String(values[key] ?? ""),
   save,
-  refresh,
+  refresh = () => undefined,
   onCancel,
   children,
 }: {
@@ -108,8 +95,8 @@ export function VersionedEditForm<T, V extends Record<string, unknown>>({
   /** one value as a person reads it in the conflict table */
   format?: (key: keyof V, values: V) => string;
   save: (version: number) => void;
-  /** after "Keep theirs": make sure the page shows their version */
-  refresh: () => void;
+  /** after "Keep theirs": make sure the page shows their version (none where their save's live event already reloaded it) */
+  refresh?: () => void;
   /** after Cancel, for a caller that must also close something of its own */
   onCancel?: () => void;
   children: ReactNode;

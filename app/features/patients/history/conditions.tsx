@@ -5,9 +5,9 @@ import { AddToggle } from "~/components/ui/form-shell";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { EMPTY_CODED, Icd10Picker, type CodedText } from "../icd10-picker";
 import type { Condition } from "../types";
-import { ItemFormShell, TheirValue, useItemForm } from "./item-form";
+import { ItemForm, type ItemKind } from "./item-form";
 import { ItemList } from "./item-list";
-import { Card, CodeBadge, codedLabel, intOrNull, Recorded, useHistoryWrite } from "./shared";
+import { Card, CodeBadge, codedLabel, intOrNull, Recorded, useFormWrite, useHistoryWrite } from "./shared";
 
 interface ConditionValues extends Record<string, unknown> {
   condition: CodedText;
@@ -25,74 +25,55 @@ const valuesOf = (c: Condition): ConditionValues => ({
   note: c.note ?? "",
 });
 
-function ConditionForm({ patientId, item, live, canCodes, onClose }: { patientId: string; item?: Condition; live?: Condition; canCodes: boolean; onClose: () => void }) {
-  const done = useHistoryWrite();
-  const add = trpc.patients.history.addCondition.useMutation({
-    meta: { silentErrors: true },
-    onSuccess: (saved) => {
-      done(`Condition added: ${saved.description}`);
-      onClose();
-    },
-  });
-  const update = trpc.patients.history.updateCondition.useMutation({
-    meta: { silentErrors: true },
-    onSuccess: (saved) => {
-      done(`Condition saved: ${saved.description}`);
-      onClose();
-    },
-  });
-  const mutation = item ? update : add;
-  const form = useItemForm({ patientId, item, live, empty: EMPTY, valuesOf, pick: (h) => h.conditions, mutation, onClose });
-  const { values, set } = form;
-  const errors = fieldErrorsOf(mutation.error);
+const LABELS: Record<keyof ConditionValues, string> = { condition: "Condition", onsetYear: "Onset year", resolved: "Resolved", note: "Condition note" };
 
-  function submit() {
-    if (!item) {
-      const { condition, onsetYear, resolved, note } = values;
-      add.mutate({ patientId, icd10Code: condition.code, description: condition.text, onsetYear: intOrNull(onsetYear), resolved, note });
-      return;
-    }
-    form.saveChanges((c, version) =>
-      update.mutate({
-        id: item.id,
-        version,
-        ...(c.condition ? { icd10Code: c.condition.code, description: c.condition.text } : {}),
-        ...(c.onsetYear !== undefined ? { onsetYear: intOrNull(c.onsetYear) } : {}),
-        ...(c.resolved !== undefined ? { resolved: c.resolved } : {}),
-        ...(c.note !== undefined ? { note: c.note } : {}),
-      }),
-    );
-  }
+const shown = (key: keyof ConditionValues, v: ConditionValues) =>
+  key === "condition" ? codedLabel(v.condition) : key === "resolved" ? (v.resolved ? "resolved" : "active") : String(v[key] ?? "");
+
+const CONDITION: ItemKind<ConditionValues, Condition> = { empty: EMPTY, valuesOf, fieldLabels: LABELS, format: shown, what: "this condition" };
+
+function ConditionForm({ patientId, item, live, canCodes, onClose }: { patientId: string; item?: Condition; live?: Condition; canCodes: boolean; onClose: () => void }) {
+  const add = trpc.patients.history.addCondition.useMutation(useFormWrite(onClose, (saved: Condition) => `Condition added: ${saved.description}`));
+  const update = trpc.patients.history.updateCondition.useMutation(useFormWrite(onClose, (saved: Condition) => `Condition saved: ${saved.description}`));
+  const errors = fieldErrorsOf((item ? update : add).error);
 
   return (
-    <ItemFormShell form={form} noun="condition" label={item ? "Edit condition" : "Add condition"} submitLabel={item ? "Save changes" : "Save condition"} onSubmit={submit}>
-      <div>
-        <Icd10Picker label="Condition" value={values.condition} onChange={(condition) => set({ condition })} lookup={canCodes} errors={[...(errors.description ?? []), ...(errors.icd10Code ?? [])]} />
-        <TheirValue hint={form.theirHint("condition", (v) => codedLabel(v as CodedText))} />
-      </div>
-      <div className="grid gap-3 sm:grid-cols-2">
-        <TextField
-          label="Onset year"
-          type="number"
-          inputMode="numeric"
-          min={1900}
-          value={values.onsetYear}
-          onChange={(e) => set({ onsetYear: e.target.value })}
-          errors={errors.onsetYear}
-          hint={form.theirHint("onsetYear")}
-        />
-        <div className="pt-6">
-          <CheckboxField
-            label="Resolved"
-            checked={values.resolved}
-            onChange={(e) => set({ resolved: e.target.checked })}
-            errors={errors.resolved}
-            hint={form.theirHint("resolved", (v) => (v ? "resolved" : "active"))}
-          />
-        </div>
-      </div>
-      <TextAreaField label="Condition note" rows={2} value={values.note} onChange={(e) => set({ note: e.target.value })} errors={errors.note} maxLength={2000} hint={form.theirHint("note")} />
-    </ItemFormShell>
+    <ItemForm
+      kind={CONDITION}
+      item={item}
+      live={live}
+      label={item ? "Edit condition" : "Add condition"}
+      submitLabel={item ? "Save changes" : "Save condition"}
+      add={add}
+      update={update}
+      onAdd={({ condition, onsetYear, resolved, note }) =>
+        add.mutate({ patientId, icd10Code: condition.code, description: condition.text, onsetYear: intOrNull(onsetYear), resolved, note })
+      }
+      onUpdate={(id, version, c) =>
+        update.mutate({
+          id,
+          version,
+          ...(c.condition ? { icd10Code: c.condition.code, description: c.condition.text } : {}),
+          ...(c.onsetYear !== undefined ? { onsetYear: intOrNull(c.onsetYear) } : {}),
+          ...(c.resolved !== undefined ? { resolved: c.resolved } : {}),
+          ...(c.note !== undefined ? { note: c.note } : {}),
+        })
+      }
+      onClose={onClose}
+    >
+      {(values, set) => (
+        <>
+          <Icd10Picker label="Condition" value={values.condition} onChange={(condition) => set({ condition })} lookup={canCodes} errors={[...(errors.description ?? []), ...(errors.icd10Code ?? [])]} />
+          <div className="grid gap-3 sm:grid-cols-2">
+            <TextField label="Onset year" type="number" inputMode="numeric" min={1900} value={values.onsetYear} onChange={(e) => set({ onsetYear: e.target.value })} errors={errors.onsetYear} />
+            <div className="pt-6">
+              <CheckboxField label="Resolved" checked={values.resolved} onChange={(e) => set({ resolved: e.target.checked })} errors={errors.resolved} />
+            </div>
+          </div>
+          <TextAreaField label="Condition note" rows={2} value={values.note} onChange={(e) => set({ note: e.target.value })} errors={errors.note} maxLength={2000} />
+        </>
+      )}
+    </ItemForm>
   );
 }
 

@@ -4,9 +4,9 @@ import { AddToggle } from "~/components/ui/form-shell";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { EMPTY_CODED, Icd10Picker, type CodedText } from "../icd10-picker";
 import type { FamilyHistoryItem } from "../types";
-import { ItemFormShell, TheirValue, useItemForm } from "./item-form";
+import { ItemForm, type ItemKind } from "./item-form";
 import { ItemList } from "./item-list";
-import { Card, CodeBadge, codedLabel, intOrNull, Recorded, useHistoryWrite } from "./shared";
+import { Card, CodeBadge, codedLabel, intOrNull, Recorded, useFormWrite, useHistoryWrite } from "./shared";
 
 interface FamilyValues extends Record<string, unknown> {
   relative: string;
@@ -26,87 +26,67 @@ const valuesOf = (f: FamilyHistoryItem): FamilyValues => ({
 
 const nameOf = (f: FamilyHistoryItem) => `${f.relative}: ${f.condition}`;
 
-function FamilyHistoryForm({ patientId, item, live, canCodes, onClose }: { patientId: string; item?: FamilyHistoryItem; live?: FamilyHistoryItem; canCodes: boolean; onClose: () => void }) {
-  const done = useHistoryWrite();
-  const add = trpc.patients.history.addFamilyHistory.useMutation({
-    meta: { silentErrors: true },
-    onSuccess: (saved) => {
-      done(`Family history added: ${nameOf(saved)}`);
-      onClose();
-    },
-  });
-  const update = trpc.patients.history.updateFamilyHistory.useMutation({
-    meta: { silentErrors: true },
-    onSuccess: (saved) => {
-      done(`Family history saved: ${nameOf(saved)}`);
-      onClose();
-    },
-  });
-  const mutation = item ? update : add;
-  const form = useItemForm({ patientId, item, live, empty: EMPTY, valuesOf, pick: (h) => h.familyHistory, mutation, onClose });
-  const { values, set } = form;
-  const errors = fieldErrorsOf(mutation.error);
+const LABELS: Record<keyof FamilyValues, string> = { relative: "Relative", condition: "Relative's condition", ageAtOnset: "Age at onset", note: "Family history note" };
 
-  function submit() {
-    if (!item) {
-      const { relative, condition, ageAtOnset, note } = values;
-      add.mutate({ patientId, relative, icd10Code: condition.code, condition: condition.text, ageAtOnset: intOrNull(ageAtOnset), note });
-      return;
-    }
-    form.saveChanges((c, version) =>
-      update.mutate({
-        id: item.id,
-        version,
-        ...(c.relative !== undefined ? { relative: c.relative } : {}),
-        ...(c.condition ? { icd10Code: c.condition.code, condition: c.condition.text } : {}),
-        ...(c.ageAtOnset !== undefined ? { ageAtOnset: intOrNull(c.ageAtOnset) } : {}),
-        ...(c.note !== undefined ? { note: c.note } : {}),
-      }),
-    );
-  }
+const shown = (key: keyof FamilyValues, v: FamilyValues) => (key === "condition" ? codedLabel(v.condition) : String(v[key] ?? ""));
+
+const FAMILY_HISTORY: ItemKind<FamilyValues, FamilyHistoryItem> = { empty: EMPTY, valuesOf, fieldLabels: LABELS, format: shown, what: "this family history entry" };
+
+function FamilyHistoryForm({ patientId, item, live, canCodes, onClose }: { patientId: string; item?: FamilyHistoryItem; live?: FamilyHistoryItem; canCodes: boolean; onClose: () => void }) {
+  const add = trpc.patients.history.addFamilyHistory.useMutation(useFormWrite(onClose, (saved: FamilyHistoryItem) => `Family history added: ${nameOf(saved)}`));
+  const update = trpc.patients.history.updateFamilyHistory.useMutation(useFormWrite(onClose, (saved: FamilyHistoryItem) => `Family history saved: ${nameOf(saved)}`));
+  const errors = fieldErrorsOf((item ? update : add).error);
 
   return (
-    <ItemFormShell
-      form={form}
-      noun="family history entry"
+    <ItemForm
+      kind={FAMILY_HISTORY}
+      item={item}
+      live={live}
       label={item ? "Edit family history" : "Add family history"}
       submitLabel={item ? "Save changes" : "Save family history"}
-      onSubmit={submit}
+      add={add}
+      update={update}
+      onAdd={({ relative, condition, ageAtOnset, note }) =>
+        add.mutate({ patientId, relative, icd10Code: condition.code, condition: condition.text, ageAtOnset: intOrNull(ageAtOnset), note })
+      }
+      onUpdate={(id, version, c) =>
+        update.mutate({
+          id,
+          version,
+          ...(c.relative !== undefined ? { relative: c.relative } : {}),
+          ...(c.condition ? { icd10Code: c.condition.code, condition: c.condition.text } : {}),
+          ...(c.ageAtOnset !== undefined ? { ageAtOnset: intOrNull(c.ageAtOnset) } : {}),
+          ...(c.note !== undefined ? { note: c.note } : {}),
+        })
+      }
+      onClose={onClose}
     >
-      <div className="grid gap-3 sm:grid-cols-2">
-        <TextField
-          label="Relative"
-          value={values.relative}
-          onChange={(e) => set({ relative: e.target.value })}
-          errors={errors.relative}
-          placeholder="e.g. mother"
-          maxLength={100}
-          hint={form.theirHint("relative")}
-        />
-        <TextField
-          label="Age at onset"
-          type="number"
-          inputMode="numeric"
-          min={0}
-          max={130}
-          value={values.ageAtOnset}
-          onChange={(e) => set({ ageAtOnset: e.target.value })}
-          errors={errors.ageAtOnset}
-          hint={form.theirHint("ageAtOnset")}
-        />
-      </div>
-      <div>
-        <Icd10Picker
-          label="Relative's condition"
-          value={values.condition}
-          onChange={(condition) => set({ condition })}
-          lookup={canCodes}
-          errors={[...(errors.condition ?? []), ...(errors.icd10Code ?? [])]}
-        />
-        <TheirValue hint={form.theirHint("condition", (v) => codedLabel(v as CodedText))} />
-      </div>
-      <TextAreaField label="Family history note" rows={2} value={values.note} onChange={(e) => set({ note: e.target.value })} errors={errors.note} maxLength={2000} hint={form.theirHint("note")} />
-    </ItemFormShell>
+      {(values, set) => (
+        <>
+          <div className="grid gap-3 sm:grid-cols-2">
+            <TextField label="Relative" value={values.relative} onChange={(e) => set({ relative: e.target.value })} errors={errors.relative} placeholder="e.g. mother" maxLength={100} />
+            <TextField
+              label="Age at onset"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={130}
+              value={values.ageAtOnset}
+              onChange={(e) => set({ ageAtOnset: e.target.value })}
+              errors={errors.ageAtOnset}
+            />
+          </div>
+          <Icd10Picker
+            label="Relative's condition"
+            value={values.condition}
+            onChange={(condition) => set({ condition })}
+            lookup={canCodes}
+            errors={[...(errors.condition ?? []), ...(errors.icd10Code ?? [])]}
+          />
+          <TextAreaField label="Family history note" rows={2} value={values.note} onChange={(e) => set({ note: e.target.value })} errors={errors.note} maxLength={2000} />
+        </>
+      )}
+    </ItemForm>
   );
 }
 

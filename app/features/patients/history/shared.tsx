@@ -17,6 +17,18 @@ export function useHistoryWrite() {
   };
 }
 
+/** A history form's save: errors stay in the form (not a toast); success toasts, reloads and closes the form. */
+export function useFormWrite<S>(onClose: () => void, title: (saved: S) => string) {
+  const done = useHistoryWrite();
+  return {
+    meta: { silentErrors: true },
+    onSuccess: (saved: S) => {
+      done(title(saved));
+      onClose();
+    },
+  };
+}
+
 export function Card({ title, count, action, children }: { title: string; count?: number; action?: ReactNode; children: ReactNode }) {
   const id = useId();
   return (

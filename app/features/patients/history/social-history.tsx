@@ -1,8 +1,6 @@
-import { useState } from "react";
 import { Button } from "~/components/ui/button";
 import { SelectField, TextField } from "~/components/ui/field";
-import { FormShell } from "~/components/ui/form-shell";
-import { Notice } from "~/components/ui/notice";
+import { useVersionedEdit, VersionedEditForm } from "~/components/ui/versioned-edit";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { TOBACCO_LABEL } from "../format";
 import type { SocialHistory, TobaccoStatus } from "../types";
@@ -13,13 +11,13 @@ import { Card, EmptyRow, Recorded, useHistoryWrite } from "./shared";
 const TOBACCO_OPTIONS = (Object.keys(TOBACCO_LABEL) as TobaccoStatus[]).map((value) => ({ value, label: TOBACCO_LABEL[value] }));
 const SMOKER: TobaccoStatus[] = ["FORMER", "CURRENT_EVERY_DAY", "CURRENT_SOME_DAYS"];
 
-interface SocialValues {
+type SocialValues = {
   tobaccoStatus: TobaccoStatus;
   packYears: string;
   alcohol: string;
   substances: string;
   occupation: string;
-}
+};
 
 const socialValues = (s: SocialHistory | null): SocialValues => ({
   tobaccoStatus: s?.tobaccoStatus ?? "UNKNOWN",
@@ -29,19 +27,33 @@ const socialValues = (s: SocialHistory | null): SocialValues => ({
   occupation: s?.occupation ?? "",
 });
 
+const LABELS: Record<keyof SocialValues, string> = {
+  tobaccoStatus: "Tobacco use",
+  packYears: "Pack-years",
+  alcohol: "Alcohol use",
+  substances: "Other substance use",
+  occupation: "Occupation",
+};
+
+const shown = (key: keyof SocialValues, v: SocialValues) => (key === "tobaccoStatus" ? TOBACCO_LABEL[v.tobaccoStatus] : v[key]);
+
+/**
+ * One record per patient, saved whole with the version read; version 0 stands for "none yet"
+ * (versions start at 1), which the server takes as a create that fails if someone created it first.
+ */
 export function SocialHistoryCard({ patientId, social, canWrite }: { patientId: string; social: SocialHistory | null; canWrite: boolean }) {
   const done = useHistoryWrite();
-  const [edit, setEdit] = useState<{ version: number | undefined; values: SocialValues } | null>(null);
+  const editing = useVersionedEdit<SocialValues>();
+  const { edit } = editing;
   const save = trpc.patients.history.saveSocialHistory.useMutation({
     meta: { silentErrors: true },
     onSuccess: () => {
       done("Social history saved");
-      setEdit(null);
+      editing.stop();
     },
   });
   const errors = fieldErrorsOf(save.error);
-  const changedMeanwhile = edit !== null && (social?.version ?? undefined) !== edit.version;
-  const set = (patch: Partial<SocialValues>) => setEdit((e) => (e ? { ...e, values: { ...e.values, ...patch } } : e));
+  const set = editing.change;
 
   return (
     <Card
@@ -54,7 +66,7 @@ export function SocialHistoryCard({ patientId, social, canWrite }: { patientId: 
             aria-label="Edit social history"
             onClick={() => {
               save.reset();
-              setEdit({ version: social?.version, values: socialValues(social) });
+              editing.start(patientId, social?.version ?? 0, socialValues(social));
             }}
           >
             {social ? "Edit" : "Record"}
@@ -63,16 +75,22 @@ export function SocialHistoryCard({ patientId, social, canWrite }: { patientId: 
       }
     >
       {edit ? (
-        <FormShell
+        <VersionedEditForm
           label="Edit social history"
           submitLabel="Save social history"
-          onCancel={() => setEdit(null)}
-          pending={save.isPending}
-          error={save.error}
-          onSubmit={() =>
+          what="the social history"
+          edit={edit}
+          editing={editing}
+          mutation={save}
+          current={social ? { version: social.version, updatedBy: social.recordedBy } : undefined}
+          valuesOf={socialValues}
+          fieldLabels={LABELS}
+          format={shown}
+          // Saved whole: after a conflict the fields this user left alone already hold theirs.
+          save={(version) =>
             save.mutate({
               patientId,
-              version: edit.version,
+              version: version === 0 ? undefined : version,
               tobaccoStatus: edit.values.tobaccoStatus,
               packYears: edit.values.packYears.trim() === "" ? null : Number(edit.values.packYears),
               alcohol: edit.values.alcohol,
@@ -81,29 +99,6 @@ export function SocialHistoryCard({ patientId, social, canWrite }: { patientId: 
             })
           }
         >
-          {changedMeanwhile ? (
-            <Notice
-              tone="info"
-              role="status"
-              title={`${social ? social.recordedBy.name : "Someone"} changed the social history; your save will be checked against their change.`}
-              actions={
-                <Button
-                  size="sm"
-                  variant="secondary"
-                  onClick={() => {
-                    save.reset();
-                    setEdit((e) => (e ? { ...e, version: social?.version } : e));
-                  }}
-                >
-                  Keep my values and save over theirs
-                </Button>
-              }
-            >
-              {social
-                ? `Theirs: ${TOBACCO_LABEL[social.tobaccoStatus]}${social.packYears != null ? `, ${social.packYears} pack-years` : ""}; alcohol ${social.alcohol ?? "—"}; other substances ${social.substances ?? "—"}; occupation ${social.occupation ?? "—"}.`
-                : null}
-            </Notice>
-          ) : null}
           <div className="grid gap-3 sm:grid-cols-2">
             <SelectField label="Tobacco use" value={edit.values.tobaccoStatus} options={TOBACCO_OPTIONS} onChange={(e) => set({ tobaccoStatus: e.target.value as TobaccoStatus })} errors={errors.tobaccoStatus} />
             <TextField
@@ -122,7 +117,7 @@ export function SocialHistoryCard({ patientId, social, canWrite }: { patientId: 
           <TextField label="Alcohol use" value={edit.values.alcohol} onChange={(e) => set({ alcohol: e.target.value })} errors={errors.alcohol} maxLength={500} />
           <TextField label="Other substance use" value={edit.values.substances} onChange={(e) => set({ substances: e.target.value })} errors={errors.substances} maxLength={500} />
           <TextField label="Occupation" value={edit.values.occupation} onChange={(e) => set({ occupation: e.target.value })} errors={errors.occupation} maxLength={200} />
-        </FormShell>
+        </VersionedEditForm>
       ) : social ? (
         <div className="px-4 py-3">
         <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-2 text-sm">

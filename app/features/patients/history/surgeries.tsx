@@ -4,9 +4,9 @@ import { AddToggle } from "~/components/ui/form-shell";
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import { formatDate } from "../format";
 import type { Surgery } from "../types";
-import { ItemFormShell, useItemForm } from "./item-form";
+import { ItemForm, type ItemKind } from "./item-form";
 import { ItemList } from "./item-list";
-import { Card, Recorded, useHistoryWrite } from "./shared";
+import { Card, Recorded, useFormWrite, useHistoryWrite } from "./shared";
 
 interface SurgeryValues extends Record<string, unknown> {
   procedure: string;
@@ -18,46 +18,44 @@ const EMPTY: SurgeryValues = { procedure: "", performedOn: "", note: "" };
 
 const valuesOf = (s: Surgery): SurgeryValues => ({ procedure: s.procedure, performedOn: s.performedOn ?? "", note: s.note ?? "" });
 
-function SurgeryForm({ patientId, item, live, onClose }: { patientId: string; item?: Surgery; live?: Surgery; onClose: () => void }) {
-  const done = useHistoryWrite();
-  const add = trpc.patients.history.addSurgery.useMutation({
-    meta: { silentErrors: true },
-    onSuccess: (saved) => {
-      done(`Surgery added: ${saved.procedure}`);
-      onClose();
-    },
-  });
-  const update = trpc.patients.history.updateSurgery.useMutation({
-    meta: { silentErrors: true },
-    onSuccess: (saved) => {
-      done(`Surgery saved: ${saved.procedure}`);
-      onClose();
-    },
-  });
-  const mutation = item ? update : add;
-  const form = useItemForm({ patientId, item, live, empty: EMPTY, valuesOf, pick: (h) => h.surgeries, mutation, onClose });
-  const { values, set } = form;
-  const errors = fieldErrorsOf(mutation.error);
+const LABELS: Record<keyof SurgeryValues, string> = { procedure: "Procedure", performedOn: "Date performed", note: "Surgery note" };
 
-  function submit() {
-    if (!item) return add.mutate({ patientId, ...values });
-    // Empty text clears a field (the server turns "" into null).
-    form.saveChanges((changes, version) => update.mutate({ id: item.id, version, ...changes }));
-  }
+const SURGERY: ItemKind<SurgeryValues, Surgery> = { empty: EMPTY, valuesOf, fieldLabels: LABELS, what: "this surgery" };
+
+function SurgeryForm({ patientId, item, live, onClose }: { patientId: string; item?: Surgery; live?: Surgery; onClose: () => void }) {
+  const add = trpc.patients.history.addSurgery.useMutation(useFormWrite(onClose, (saved: Surgery) => `Surgery added: ${saved.procedure}`));
+  const update = trpc.patients.history.updateSurgery.useMutation(useFormWrite(onClose, (saved: Surgery) => `Surgery saved: ${saved.procedure}`));
+  const errors = fieldErrorsOf((item ? update : add).error);
 
   return (
-    <ItemFormShell form={form} noun="surgery" label={item ? "Edit surgery" : "Add surgery"} submitLabel={item ? "Save changes" : "Save surgery"} onSubmit={submit}>
-      <TextField label="Procedure" value={values.procedure} onChange={(e) => set({ procedure: e.target.value })} errors={errors.procedure} maxLength={500} hint={form.theirHint("procedure")} />
-      <TextField
-        label="Date performed"
-        value={values.performedOn}
-        onChange={(e) => set({ performedOn: e.target.value })}
-        errors={errors.performedOn}
-        placeholder="2014-06"
-        hint={form.theirHint("performedOn") ?? "A year, year and month, or full date: 2014, 2014-06 or 2014-06-03"}
-      />
-      <TextAreaField label="Surgery note" rows={2} value={values.note} onChange={(e) => set({ note: e.target.value })} errors={errors.note} maxLength={2000} hint={form.theirHint("note")} />
-    </ItemFormShell>
+    <ItemForm
+      kind={SURGERY}
+      item={item}
+      live={live}
+      label={item ? "Edit surgery" : "Add surgery"}
+      submitLabel={item ? "Save changes" : "Save surgery"}
+      add={add}
+      update={update}
+      onAdd={(values) => add.mutate({ patientId, ...values })}
+      // Empty text clears a field (the server turns "" into null).
+      onUpdate={(id, version, changes) => update.mutate({ id, version, ...changes })}
+      onClose={onClose}
+    >
+      {(values, set) => (
+        <>
+          <TextField label="Procedure" value={values.procedure} onChange={(e) => set({ procedure: e.target.value })} errors={errors.procedure} maxLength={500} />
+          <TextField
+            label="Date performed"
+            value={values.performedOn}
+            onChange={(e) => set({ performedOn: e.target.value })}
+            errors={errors.performedOn}
+            placeholder="2014-06"
+            hint="A year, year and month, or full date: 2014, 2014-06 or 2014-06-03"
+          />
+          <TextAreaField label="Surgery note" rows={2} value={values.note} onChange={(e) => set({ note: e.target.value })} errors={errors.note} maxLength={2000} />
+        </>
+      )}
+    </ItemForm>
   );
 }
 
