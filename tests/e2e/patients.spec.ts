@@ -45,7 +45,7 @@ async function fillRegistration(page: Page, patient: NewPatient) {
   await page.getByLabel("Mobile phone").fill(patient.mobile);
 }
 
-test("the front desk registers a look-alike patient past the duplicate warning, edits the phone, and a nurse sees it live", async ({ browser }) => {
+test("the front desk registers a look-alike patient past the duplicate warning, edits the phone, and a nurse sees it live and saves her own edit over theirs", async ({ browser }) => {
   // Two sign-ins, two registrations and an edit: longer than one page's journey.
   test.slow();
   const dateOfBirth = uniqueDateOfBirth();
@@ -126,6 +126,31 @@ test("the front desk registers a look-alike patient past the duplicate warning, 
 
   // The nurse's page shows it without reloading.
   await expect(demographic(nurse, "Mobile phone")).toHaveText("(413) 555-0142", { timeout: 5_000 });
+
+  // Both edit at once: the nurse adds an email while the receptionist changes the home phone.
+  await nurse.getByRole("button", { name: "Edit demographics" }).click();
+  const nurseForm = nurse.getByRole("form", { name: "Edit demographics" });
+  await nurseForm.getByLabel("Email", { exact: true }).fill("zebulun.q@example.com");
+  const homePhone = uniquePhone();
+  await reception.getByRole("button", { name: "Edit demographics" }).click();
+  await form.getByLabel("Home phone").fill(homePhone);
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(form).toHaveCount(0);
+
+  // Her open form says so; her save is refused with both versions of what she changed, while the
+  // field she did not touch already shows theirs.
+  await expect(nurseForm.getByRole("status").filter({ hasText: "changed this patient's record while you were editing" })).toBeVisible({ timeout: 5_000 });
+  await nurseForm.getByRole("button", { name: "Save changes" }).click();
+  const refused = nurseForm.getByRole("alert");
+  await expect(refused).toContainText("Not saved: this patient's record was changed by");
+  await expect(refused.getByTestId("conflict-theirs")).toHaveText("(empty)");
+  await expect(refused.getByTestId("conflict-yours")).toHaveText("zebulun.q@example.com");
+  await expect(nurseForm.getByLabel("Home phone")).toHaveValue(homePhone);
+  await refused.getByRole("button", { name: "Save mine over theirs" }).click();
+  await expect(nurseForm).toHaveCount(0);
+  await expect(demographic(nurse, "Email")).toHaveText("zebulun.q@example.com");
+  await expect(demographic(nurse, "Home phone")).toHaveText(homePhone);
+  await expect(demographic(reception, "Email")).toHaveText("zebulun.q@example.com", { timeout: 5_000 });
 });
 
 test("a search by MRN opens that patient", async ({ browser }) => {

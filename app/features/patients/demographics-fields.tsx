@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { Button } from "~/components/ui/button";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { blankContact, EMPTY_CONTACT, type ContactValues, type DemographicsValues, type FieldName } from "./demographics-values";
-import { LANGUAGES, MARITAL_LABEL, maskSsnInput, SEX_OPTIONS, formatDate } from "./format";
+import { LANGUAGES, MARITAL_LABEL, maskSsnInput, SEX_OPTIONS } from "./format";
 import type { CareProvider, MaritalStatus, Sex } from "./types";
 
 export type FieldErrors = Record<string, string[] | undefined>;
@@ -12,16 +12,12 @@ function errorsUnder(errors: FieldErrors, field: string): string[] | undefined {
   const messages = Object.entries(errors).flatMap(([key, list]) => (key === field || key.startsWith(`${field}.`) ? (list ?? []) : []));
   return messages.length ? messages : undefined;
 }
-/** Values another person saved for fields this user also changed (shown beside the user's). */
-export type TheirValues = Partial<Record<FieldName, DemographicsValues[FieldName]>>;
-
 interface DemographicsFieldsProps {
   values: DemographicsValues;
   onChange: (patch: Partial<DemographicsValues>) => void;
   errors: FieldErrors;
   providers: CareProvider[];
   mode: "register" | "edit";
-  theirs?: TheirValues;
   /** Edit: the last 4 of the SSN on file, if any. */
   ssnOnFile?: string | null;
 }
@@ -45,30 +41,12 @@ function Section({ title, description, children }: { title: string; description?
  * server's field messages appear under their fields. Nothing here validates by itself: the server
  * says what is wrong in words a clerk understands, and the form keeps what was typed.
  */
-export function DemographicsFields({ values, onChange, errors, providers, mode, theirs = {}, ssnOnFile }: DemographicsFieldsProps) {
+export function DemographicsFields({ values, onChange, errors, providers, mode, ssnOnFile }: DemographicsFieldsProps) {
   const set = <K extends FieldName>(field: K) => (value: DemographicsValues[K]) => onChange({ [field]: value } as Partial<DemographicsValues>);
 
-  /** Text for "their" value of a field, to show under the user's own. */
-  const theirHint = (field: FieldName, show: (v: never) => string = (v) => String(v)): string | undefined => {
-    if (!(field in theirs)) return undefined;
-    const value = theirs[field];
-    const text = value === "" || value === undefined ? "(empty)" : show(value as never);
-    return `Their saved value: ${text}. Yours is kept; change it if theirs is right.`;
-  };
-
-  const text = (field: FieldName, label: string, extra: Partial<Parameters<typeof TextField>[0]> = {}, show?: (v: never) => string) => {
-    const { hint, ...rest } = extra;
-    return (
-      <TextField
-        {...rest}
-        label={label}
-        value={values[field] as string}
-        onChange={(e) => set(field)(e.target.value as never)}
-        errors={errors[field]}
-        hint={theirHint(field, show) ?? hint}
-      />
-    );
-  };
+  const text = (field: FieldName, label: string, extra: Partial<Parameters<typeof TextField>[0]> = {}) => (
+    <TextField {...extra} label={label} value={values[field] as string} onChange={(e) => set(field)(e.target.value as never)} errors={errors[field]} />
+  );
 
   const providerOptions = [
     { value: "", label: "None" },
@@ -103,7 +81,7 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
       </Section>
 
       <Section title="Birth and identity">
-        {text("dateOfBirth", "Date of birth", { type: "date", min: "1900-01-01", max: today(), "aria-required": true }, (v: string) => formatDate(v))}
+        {text("dateOfBirth", "Date of birth", { type: "date", min: "1900-01-01", max: today(), "aria-required": true })}
         <SelectField
           label="Sex assigned at birth"
           value={values.sex}
@@ -111,7 +89,6 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
           options={SEX_SELECT}
           errors={errors.sex}
           aria-required
-          hint={theirHint("sex")}
         />
         {text("genderIdentity", "Gender identity", { maxLength: 60 })}
         {text("pronouns", "Pronouns", { maxLength: 30, placeholder: "e.g. she/her" })}
@@ -122,8 +99,8 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
         {text("phoneHome", "Home phone", { type: "tel", autoComplete: "off" })}
         <div className="sm:col-span-2">{text("email", "Email", { type: "email", autoComplete: "off", maxLength: 254 })}</div>
         <div className="flex flex-wrap gap-x-8 gap-y-2 sm:col-span-2 lg:col-span-4">
-          <CheckboxField label="OK to text" checked={values.allowSms} onChange={(e) => set("allowSms")(e.target.checked)} errors={errors.allowSms} hint={theirHint("allowSms", (v: boolean) => (v ? "yes" : "no"))} />
-          <CheckboxField label="OK to email" checked={values.allowEmail} onChange={(e) => set("allowEmail")(e.target.checked)} errors={errors.allowEmail} hint={theirHint("allowEmail", (v: boolean) => (v ? "yes" : "no"))} />
+          <CheckboxField label="OK to text" checked={values.allowSms} onChange={(e) => set("allowSms")(e.target.checked)} errors={errors.allowSms} />
+          <CheckboxField label="OK to email" checked={values.allowEmail} onChange={(e) => set("allowEmail")(e.target.checked)} errors={errors.allowEmail} />
         </div>
       </Section>
 
@@ -142,7 +119,6 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
           onChange={(e) => set("preferredLanguage")(e.target.value)}
           options={languageOptions}
           errors={errors.preferredLanguage}
-          hint={theirHint("preferredLanguage")}
         />
         <SelectField
           label="Marital status"
@@ -150,7 +126,6 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
           onChange={(e) => set("maritalStatus")(e.target.value as MaritalStatus | "")}
           options={MARITAL_OPTIONS}
           errors={errors.maritalStatus}
-          hint={theirHint("maritalStatus", (v: MaritalStatus) => MARITAL_LABEL[v])}
         />
         <div className="sm:col-span-2">
           <SelectField
@@ -159,7 +134,6 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
             onChange={(e) => set("primaryCareProviderId")(e.target.value)}
             options={providerOptions}
             errors={errors.primaryCareProviderId}
-            hint={theirHint("primaryCareProviderId", (v: string) => providers.find((p) => p.id === v)?.name ?? "another provider")}
           />
         </div>
         <div className="sm:col-span-2 lg:col-span-4">
@@ -169,7 +143,7 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
             value={values.alerts}
             onChange={(e) => set("alerts")(e.target.value)}
             errors={errorsUnder(errors, "alerts")}
-            hint={theirHint("alerts") ?? "Shown on the banner of every page. One per line, e.g. Hard of hearing."}
+            hint="Shown on the banner of every page. One per line, e.g. Hard of hearing."
           />
         </div>
       </Section>
@@ -217,16 +191,6 @@ export function DemographicsFields({ values, onChange, errors, providers, mode, 
             );
           })}
           {errors.emergencyContacts?.length ? <p className="text-sm text-danger-700">{errors.emergencyContacts.join(" ")}</p> : null}
-          {theirHint("emergencyContacts") ? (
-            <p className="text-xs text-ink-muted">
-              Their saved contacts:{" "}
-              {((theirs.emergencyContacts as ContactValues[] | undefined) ?? [])
-                .filter((c) => c.name)
-                .map((c) => `${c.name} (${c.relation}) ${c.phone}`)
-                .join("; ") || "(none)"}
-              . Yours are kept.
-            </p>
-          ) : null}
           {contacts.length < 2 ? (
             <Button variant="secondary" size="sm" onClick={() => onChange({ emergencyContacts: [...contacts, { ...EMPTY_CONTACT }] })}>
               Add a second contact

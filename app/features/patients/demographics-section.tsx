@@ -1,27 +1,15 @@
 import { useRevalidator } from "@remix-run/react";
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { Button } from "~/components/ui/button";
-import { Notice } from "~/components/ui/notice";
 import { Time } from "~/components/ui/time";
 import { useToast } from "~/components/ui/toast";
-import { errorMessageOf, fieldErrorsOf, isTrpcError, trpc } from "~/lib/trpc";
-import { useAppData } from "~/lib/use-app-data";
-import { DemographicsFields, type TheirValues } from "./demographics-fields";
-import { changedFields, rebase, toUpdateInput, valuesFromPatient, type DemographicsValues } from "./demographics-values";
+import { useVersionedEdit, VersionedEditForm } from "~/components/ui/versioned-edit";
+import { fieldErrorsOf, trpc } from "~/lib/trpc";
+import { DemographicsFields } from "./demographics-fields";
+import { changedFields, FIELD_LABELS, shownValue, toUpdateInput, valuesFromPatient, type DemographicsValues } from "./demographics-values";
 import { formatDate, formatPhone, languageLabel, MARITAL_LABEL, SEX_LABEL } from "./format";
 import { IdentifiersList } from "./identifiers";
 import type { CareProvider, Patient } from "./types";
-
-interface EditState {
-  /** The record as it was when this edit started (or when their changes were loaded). */
-  base: DemographicsValues;
-  baseVersion: number;
-  values: DemographicsValues;
-  /** Fields both people changed: their saved values, shown beside the user's. */
-  theirs: TheirValues;
-  /** Set after "Load their changes": whose changes were merged in. */
-  loadedFrom?: string;
-}
 
 /** One labelled value of the read view; the value is named by its label for assistive tech and tests. */
 function Detail({ label, children, wide = false }: { label: string; children: ReactNode; wide?: boolean }) {
@@ -42,13 +30,10 @@ const none = <span className="text-ink-subtle">—</span>;
 const orNone = (value: string | null | undefined) => (value ? value : none);
 
 export function DemographicsSection({ patient: loaded, providers, canEdit }: { patient: Patient; providers: CareProvider[]; canEdit: boolean }) {
-  const { me } = useAppData();
   const { toast } = useToast();
   const { revalidate } = useRevalidator();
-  const utils = trpc.useUtils();
-  const [edit, setEdit] = useState<EditState | null>(null);
-  const [loading, setLoading] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  const editing = useVersionedEdit<DemographicsValues>();
+  const { edit } = editing;
   const headingId = useId();
 
   // What the save returned, shown until the reloaded page data catches up (no flash of the old values).
@@ -59,56 +44,24 @@ export function DemographicsSection({ patient: loaded, providers, canEdit }: { p
     meta: { silentErrors: true }, // shown in the form
     onSuccess: (result) => {
       setSaved(result);
-      setEdit(null);
+      editing.stop();
       toast({ tone: "success", title: "Demographics saved" });
       // Other pages hear the live event; this one reloads at once.
       revalidate();
     },
   });
   const errors = fieldErrorsOf(save.error);
-  const conflict = isTrpcError(save.error) && save.error.data?.code === "CONFLICT";
-
-  useEffect(() => {
-    if (!save.error || conflict) return;
-    formRef.current?.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
-  }, [save.error, conflict]);
-
-  const editor = patient.updatedBy ? (patient.updatedBy.id === me.user.id ? "You" : patient.updatedBy.name) : "Someone";
-  // A live event reloaded the record while this person was editing it.
-  const changedMeanwhile = edit !== null && patient.version > edit.baseVersion;
 
   function startEdit() {
     save.reset();
-    const base = valuesFromPatient(patient);
-    setEdit({ base, baseVersion: patient.version, values: base, theirs: {} });
+    editing.start(patient.id, patient.version, valuesFromPatient(patient));
   }
 
-  /** Fetches the latest saved record and merges it under what the user typed (see rebase). */
-  async function loadTheirChanges() {
+  /** Sends only what the user changed (contacts and SSN as wholes); nothing changed just closes. */
+  function saveChanges(version: number) {
     if (!edit) return;
-    setLoading(true);
-    try {
-      const latest = await utils.client.patients.get.query({ id: patient.id });
-      const theirValues = valuesFromPatient(latest);
-      const { next, conflicts } = rebase(edit.base, theirValues, edit.values);
-      setEdit({ base: theirValues, baseVersion: latest.version, values: next, theirs: conflicts, loadedFrom: latest.updatedBy?.name ?? "someone else" });
-      save.reset();
-      revalidate();
-    } catch (error) {
-      toast({ tone: "danger", title: errorMessageOf(error) });
-    } finally {
-      setLoading(false);
-    }
-  }
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (!edit || save.isPending) return;
-    if (changedFields(edit.base, edit.values).length === 0) {
-      setEdit(null);
-      return;
-    }
-    save.mutate(toUpdateInput(patient.id, edit.baseVersion, edit.base, edit.values));
+    if (changedFields(edit.base, edit.values).length === 0) return editing.stop();
+    save.mutate(toUpdateInput(patient.id, version, edit.base, edit.values));
   }
 
   const address = [patient.addressLine1, patient.addressLine2, [patient.city, [patient.region, patient.postalCode].filter(Boolean).join(" ")].filter(Boolean).join(", ")]
@@ -130,74 +83,28 @@ export function DemographicsSection({ patient: loaded, providers, canEdit }: { p
       </div>
 
       {edit ? (
-        <form ref={formRef} noValidate onSubmit={onSubmit} aria-label="Edit demographics" className="space-y-5 px-5 py-5">
-          {changedMeanwhile && !conflict ? (
-            <Notice
-              tone="info"
-              role="status"
-              title={`${editor} changed this record; your save will be checked against their change.`}
-              actions={
-                <Button size="sm" variant="secondary" onClick={loadTheirChanges} disabled={loading}>
-                  {loading ? "Loading…" : "Load their changes"}
-                </Button>
-              }
-            >
-              What you typed stays here. Load their changes to bring them into this form before saving.
-            </Notice>
-          ) : null}
-          {edit.loadedFrom && !changedMeanwhile ? (
-            <Notice tone="info" role="status" title={`Loaded the latest version (saved by ${edit.loadedFrom}).`}>
-              Fields you had not changed now show their values.{" "}
-              {Object.keys(edit.theirs).length
-                ? "Where you both changed a field, yours is kept and theirs is shown under it."
-                : "None of your changes clashed with theirs."}{" "}
-              Save again to apply your changes.
-            </Notice>
-          ) : null}
-
+        <VersionedEditForm
+          label="Edit demographics"
+          submitLabel="Save changes"
+          what="this patient's record"
+          edit={edit}
+          editing={editing}
+          mutation={save}
+          current={patient}
+          valuesOf={valuesFromPatient}
+          fieldLabels={FIELD_LABELS}
+          format={(field, values) => shownValue(field, values, providers)}
+          save={saveChanges}
+        >
           <DemographicsFields
             values={edit.values}
-            onChange={(patch) => setEdit((e) => (e ? { ...e, values: { ...e.values, ...patch } } : e))}
+            onChange={editing.change}
             errors={errors}
             providers={providers}
             mode="edit"
-            theirs={edit.theirs}
             ssnOnFile={patient.identifiers.find((i) => i.kind === "SSN")?.last4 ?? null}
           />
-
-          {save.error ? (
-            <Notice
-              tone={conflict ? "warn" : "danger"}
-              role="alert"
-              title={conflict ? "Not saved: someone else changed this record" : "Not saved"}
-              actions={
-                conflict ? (
-                  <Button size="sm" variant="secondary" onClick={loadTheirChanges} disabled={loading}>
-                    {loading ? "Loading…" : "Load their changes"}
-                  </Button>
-                ) : undefined
-              }
-            >
-              {errorMessageOf(save.error)}
-              {conflict ? " Your changes are still in the form." : ""}
-            </Notice>
-          ) : null}
-
-          <div className="flex flex-wrap gap-3 border-t border-surface-border pt-4">
-            <Button type="submit" disabled={save.isPending}>
-              {save.isPending ? "Saving…" : "Save changes"}
-            </Button>
-            <Button
-              variant="ghost"
-              onClick={() => {
-                save.reset();
-                setEdit(null);
-              }}
-            >
-              Cancel
-            </Button>
-          </div>
-        </form>
+        </VersionedEditForm>
       ) : (
         <div className="space-y-6 px-5 py-5">
           <dl className="grid gap-x-6 gap-y-4 sm:grid-cols-2 lg:grid-cols-4">

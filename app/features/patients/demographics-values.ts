@@ -1,5 +1,5 @@
-import { formatPhone } from "./format";
-import type { MaritalStatus, Patient, RegisterInput, Sex, UpdateInput } from "./types";
+import { formatDate, formatPhone, languageLabel, MARITAL_LABEL, SEX_LABEL } from "./format";
+import type { CareProvider, MaritalStatus, Patient, RegisterInput, Sex, UpdateInput } from "./types";
 
 export interface ContactValues {
   name: string;
@@ -8,7 +8,7 @@ export interface ContactValues {
 }
 
 /** What the demographics form holds: text as typed (the server parses and checks it). */
-export interface DemographicsValues {
+export type DemographicsValues = {
   givenName: string;
   middleName: string;
   familyName: string;
@@ -35,7 +35,7 @@ export interface DemographicsValues {
   emergencyContacts: ContactValues[];
   /** Typed SSN; empty means "none given" (register) or "unchanged" (edit). */
   ssn: string;
-}
+};
 
 export type FieldName = keyof DemographicsValues;
 
@@ -172,21 +172,57 @@ export function toUpdateInput(id: string, version: number, base: DemographicsVal
   return { id, version, ...patch } as UpdateInput;
 }
 
-/**
- * After a conflict: take their saved record as the new base. Fields the user left alone take
- * their values; fields both changed keep the user's and report theirs, to show side by side.
- */
-export function rebase(base: DemographicsValues, theirs: DemographicsValues, mine: DemographicsValues) {
-  const next: DemographicsValues = { ...mine };
-  const conflicts: Partial<Record<FieldName, DemographicsValues[FieldName]>> = {};
-  const fields: FieldName[] = [...SCALAR_FIELDS, "emergencyContacts"];
-  for (const field of fields) {
-    const untouched = field === "emergencyContacts" ? sameValue(contactsOf(base), contactsOf(mine)) : sameValue(base[field], mine[field]);
-    if (untouched) {
-      (next as unknown as Record<string, unknown>)[field] = theirs[field];
-    } else if (!sameValue(theirs[field], base[field]) && !sameValue(theirs[field], mine[field])) {
-      (conflicts as Record<string, unknown>)[field] = theirs[field];
-    }
+/** Each field as the form labels it, for the conflict table. */
+export const FIELD_LABELS: Record<FieldName, string> = {
+  givenName: "Given name",
+  middleName: "Middle name",
+  familyName: "Family name",
+  preferredName: "Preferred name",
+  dateOfBirth: "Date of birth",
+  sex: "Sex assigned at birth",
+  genderIdentity: "Gender identity",
+  pronouns: "Pronouns",
+  phoneMobile: "Mobile phone",
+  phoneHome: "Home phone",
+  email: "Email",
+  addressLine1: "Address line 1",
+  addressLine2: "Address line 2",
+  city: "City",
+  region: "State",
+  postalCode: "Postal code",
+  preferredLanguage: "Preferred language",
+  maritalStatus: "Marital status",
+  primaryCareProviderId: "Primary care provider",
+  allowSms: "OK to text",
+  allowEmail: "OK to email",
+  alerts: "Alerts",
+  emergencyContacts: "Emergency contacts",
+  ssn: "SSN",
+};
+
+/** One field as a person reads it in the conflict table ("Female", not "FEMALE"; never a whole SSN). */
+export function shownValue(field: FieldName, v: DemographicsValues, providers: CareProvider[]): string {
+  switch (field) {
+    case "dateOfBirth":
+      return v.dateOfBirth ? formatDate(v.dateOfBirth) : "";
+    case "sex":
+      return v.sex ? SEX_LABEL[v.sex] : "";
+    case "maritalStatus":
+      return v.maritalStatus ? MARITAL_LABEL[v.maritalStatus] : "";
+    case "preferredLanguage":
+      return languageLabel(v.preferredLanguage);
+    case "primaryCareProviderId":
+      return v.primaryCareProviderId ? (providers.find((p) => p.id === v.primaryCareProviderId)?.name ?? "another provider") : "";
+    case "allowSms":
+    case "allowEmail":
+      return v[field] ? "yes" : "no";
+    case "emergencyContacts":
+      return contactsOf(v)
+        .map((c) => `${c.name} (${c.relation}) ${c.phone}`)
+        .join("\n");
+    case "ssn":
+      return v.ssn.trim() ? `new, ending ${v.ssn.replace(/\D/g, "").slice(-4)}` : "";
+    default:
+      return v[field];
   }
-  return { next, conflicts };
 }
