@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useRouteError } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { pairScreenInput } from "../../server/modules/scheduling/schemas.ts";
@@ -7,8 +7,10 @@ import { can } from "../../server/permissions/registry.ts";
 import { describeRouteError, ErrorPage } from "~/components/error-page";
 import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/field";
+import { FormShell } from "~/components/ui/form-shell";
 import { Notice } from "~/components/ui/notice";
 import { Time } from "~/components/ui/time";
+import { useToast } from "~/components/ui/toast";
 import { locationIdParam } from "~/features/scheduling/guard.server";
 import { useAppointmentEvents } from "~/features/scheduling/live";
 import { OfflineBanner } from "~/features/scheduling/offline-banner";
@@ -16,7 +18,7 @@ import { PublicScreen } from "~/features/scheduling/public-screen";
 import { pairedHeaders } from "~/features/scheduling/screen.server";
 import { toWire, type PublicBoardRow } from "~/features/scheduling/types";
 import { callServer, requireSession } from "~/lib/caller.server";
-import { errorMessageOf, trpc } from "~/lib/trpc";
+import { errorMessageOf, fieldErrorsOf, trpc } from "~/lib/trpc";
 import { closeSocket } from "~/lib/socket";
 import { useSessionEndRedirect } from "~/lib/use-live-event";
 
@@ -76,7 +78,7 @@ export default function WaitingRoomScreenSetup() {
 
   return (
     <div className="min-h-screen bg-brand-900">
-      <ScreenSetup locationName={locationName} screens={screens} canPair={canPair} />
+      <ScreenSetup locationId={locationId} locationName={locationName} screens={screens} canPair={canPair} />
       <PublicScreen
         key={locationId}
         locationName={locationName}
@@ -99,7 +101,31 @@ export default function WaitingRoomScreenSetup() {
 
 type ScreenRow = ReturnType<typeof useLoaderData<typeof loader>>["screens"][number];
 
-function ScreenSetup({ locationName, screens, canPair }: { locationName: string; screens: ScreenRow[]; canPair: boolean }) {
+/** Pairs a TV that shows a code on its unpaired /screen page: typed here, on a staff computer. */
+function PairByCode({ locationId, locationName }: { locationId: string; locationName: string }) {
+  const { toast } = useToast();
+  const { revalidate } = useRevalidator();
+  const [code, setCode] = useState("");
+  const [name, setName] = useState(`${locationName} waiting room`);
+  const pair = trpc.scheduling.pairScreenByCode.useMutation({
+    meta: { silentErrors: true },
+    onSuccess: ({ screen }) => {
+      toast({ tone: "success", title: `Paired: ${screen.name}`, description: "The screen shows the waiting room within a few seconds." });
+      setCode("");
+      revalidate();
+    },
+  });
+  const errors = fieldErrorsOf(pair.error);
+  return (
+    <FormShell label="Pair a screen by code" submitLabel="Pair the screen" pending={pair.isPending} error={pair.error} onSubmit={() => pair.mutate({ locationId, code, name })}>
+      <p className="text-sm">A TV that is not paired shows a code on its screen page (/screen). Only pair a screen you can see in front of you.</p>
+      <TextField label="Pairing code" value={code} onChange={(e) => setCode(e.target.value)} placeholder="ABCD-EFGH" autoComplete="off" spellCheck={false} maxLength={20} errors={errors.code} />
+      <TextField label="Name of that screen" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} errors={errors.name} />
+    </FormShell>
+  );
+}
+
+function ScreenSetup({ locationId, locationName, screens, canPair }: { locationId: string; locationName: string; screens: ScreenRow[]; canPair: boolean }) {
   const [open, setOpen] = useState(false);
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
@@ -119,6 +145,7 @@ function ScreenSetup({ locationName, screens, canPair }: { locationName: string;
       </div>
       {open ? (
         <div className="mt-3 grid gap-4 md:grid-cols-2">
+          {canPair ? <PairByCode locationId={locationId} locationName={locationName} /> : null}
           {canPair ? (
             // Pairing ends this browser's staff session and the server drops its connection: close it
             // first, on purpose, so that is not taken for an expiry that sends us to the sign-in page.

@@ -170,6 +170,33 @@ test("reception checks a patient in; the board and the public screen follow live
   await expect(screen.getByRole("heading", { level: 1, name: "This screen is not paired" })).toBeVisible({ timeout: 5000 });
 });
 
+test("a TV shows a pairing code; the front desk pairs it from their own computer and it shows the waiting room", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const tv = await (await browser.newContext()).newPage();
+  await tv.goto("/screen");
+  await expect(tv.getByRole("heading", { level: 1, name: "This screen is not paired" })).toBeVisible();
+  const code = (await tv.getByTestId("pairing-code").textContent())!.trim();
+  expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+
+  const desk = await (await browser.newContext()).newPage();
+  await signIn(desk, "reception@carelane.test");
+  await desk.goto("/board");
+  await desk.getByRole("list", { name: "Locations" }).getByRole("link", { name: "Riverside", exact: true }).click();
+  await expect(desk.getByRole("heading", { level: 1, name: "Waiting room · Riverside" })).toBeVisible();
+  const riversideId = new URL(desk.url()).pathname.split("/").pop()!;
+  await desk.goto(`/board/${riversideId}/screen`);
+  await desk.getByRole("button", { name: "Screens" }).click();
+  const form = desk.getByRole("form", { name: "Pair a screen by code" });
+  await form.getByLabel("Pairing code").fill(code.toLowerCase());
+  await form.getByLabel("Name of that screen").fill(`Riverside hall ${uniqueLetters(4)}`);
+  await form.getByRole("button", { name: "Pair the screen" }).click();
+  // The TV finds itself paired on its next check, and the desk is still signed in.
+  await expect(tv.getByRole("heading", { level: 1, name: /Riverside/ })).toBeVisible({ timeout: 10_000 });
+  await expect(desk.getByRole("navigation", { name: "Main" })).toHaveCount(0); // the screen page has no menu…
+  await desk.goto("/board");
+  await expect(desk.getByRole("navigation", { name: "Main" })).toBeVisible(); // …but the session is intact
+});
+
 test("a slot taken while booking comes back as a conflict that offers the next free times", async ({ page }) => {
   test.setTimeout(60_000);
   await signIn(page, "reception@carelane.test");

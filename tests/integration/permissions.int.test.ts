@@ -106,6 +106,7 @@ const EXPECTED: Record<string, readonly Role[]> = {
   "scheduling.patientAppointments": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING", "MANAGER"],
   "scheduling.screens": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST", "BILLING", "MANAGER"],
   "scheduling.pairScreen": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],
+  "scheduling.pairScreenByCode": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],
   "scheduling.revokeScreen": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],
   "scheduling.book": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],
   "scheduling.reschedule": ["ADMIN", "PHYSICIAN", "NURSE", "RECEPTIONIST"],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebServer, type WebServer } from "../../server/app.ts";
 import { db } from "../../server/db.ts";
-import { SCREEN_COOKIE, screenFromCookie } from "../../server/modules/scheduling/screens.ts";
+import { pendingPairing, SCREEN_COOKIE, screenFromCookie } from "../../server/modules/scheduling/screens.ts";
 import { callerFor, createClinic, createPatient, createScheduling, DEMO_PASSWORD, middayZone, type ClinicFixture } from "../factories/index.ts";
 import { connected, HttpClient, waitFor } from "../helpers/http.ts";
 
@@ -92,5 +92,44 @@ describe("waiting-room screens", () => {
     expect(refused.body.error?.data).toMatchObject({ fieldErrors: { name: ["Screen name is required"] } });
     expect(await db.displayScreen.count({ where: { clinicId: fixture.clinic.id } })).toBe(before);
     expect((await staff.trpc("access.me")).status).toBe(200); // a refused pairing signs no one out
+  });
+
+  it("pairs a TV by the code it shows: once, by staff of any computer; wrong codes are limited per user", async () => {
+    // The TV's unpaired /screen page: a pending token (its cookie) and a code; a reload keeps both.
+    const first = (await pendingPairing(undefined))!;
+    expect(first.code).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
+    const tvCookie = `${SCREEN_COOKIE}=${first.token}`;
+    expect(await pendingPairing(tvCookie)).toEqual(first);
+    expect(await screenFromCookie(tvCookie)).toBeNull();
+
+    const reception = await callerFor(fixture.users.RECEPTIONIST.id);
+    const typed = `${first.code.slice(0, 4).toLowerCase()} ${first.code.slice(4)}`; // as someone types it
+    const { screen } = await reception.scheduling.pairScreenByCode({ locationId: setup.location.id, code: typed, name: "Hall TV" });
+    expect(await screenFromCookie(tvCookie)).toMatchObject({ id: screen.id, locationId: setup.location.id, name: "Hall TV" });
+    expect(await db.auditEvent.count({ where: { action: "scheduling.screen.paired", resourceId: screen.id } })).toBe(1);
+    // The code worked once.
+    await expect(reception.scheduling.pairScreenByCode({ locationId: setup.location.id, code: first.code, name: "Again" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("not valid or has expired"),
+    });
+
+    // Unpaired later, the TV starts over with a new token and a new code.
+    await reception.scheduling.revokeScreen({ screenId: screen.id });
+    const next = (await pendingPairing(tvCookie))!;
+    expect(next.token).not.toBe(first.token);
+    expect(next.code).not.toBe(first.code);
+
+    // Guessing: after 10 wrong codes a user is refused even the right one for a while.
+    const guesser = await callerFor(fixture.users.NURSE.id);
+    for (let i = 0; i < 10; i++) {
+      await expect(guesser.scheduling.pairScreenByCode({ locationId: setup.location.id, code: `ZZZZ-ZZZ${"ABCDEFGHJK"[i]}`, name: "x" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+    await expect(guesser.scheduling.pairScreenByCode({ locationId: setup.location.id, code: next.code, name: "x" })).rejects.toMatchObject({
+      message: expect.stringContaining("Too many wrong codes"),
+    });
+    expect(await screenFromCookie(`${SCREEN_COOKIE}=${next.token}`)).toBeNull();
+    // Another user still pairs it.
+    await reception.scheduling.pairScreenByCode({ locationId: setup.location.id, code: next.code, name: "Hall TV" });
+    expect(await screenFromCookie(`${SCREEN_COOKIE}=${next.token}`)).toMatchObject({ name: "Hall TV" });
   });
 });

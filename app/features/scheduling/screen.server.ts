@@ -1,7 +1,7 @@
 import { parse } from "cookie";
 import { SESSION_COOKIE } from "../../../server/auth/cookie-session.ts";
 import { isProductionEnv } from "../../../server/env.ts";
-import { SCREEN_COOKIE, screenCookie, screenView, type PairedScreen } from "../../../server/modules/scheduling/screens.ts";
+import { formatPairingCode, pendingPairing, SCREEN_COOKIE, screenCookie, screenView, type PairedScreen } from "../../../server/modules/scheduling/screens.ts";
 
 /** What a paired screen's page shows, with its cookie renewed (a screen stays paired until staff unpair it). */
 export async function pairedScreenPage(request: Request, screen: PairedScreen) {
@@ -17,4 +17,12 @@ export function pairedHeaders(token: string): Headers {
   headers.append("Set-Cookie", screenCookie(token));
   headers.append("Set-Cookie", [`${SESSION_COOKIE}=`, "Max-Age=0", "Path=/", "HttpOnly", "SameSite=Lax", ...(isProductionEnv ? ["Secure"] : [])].join("; "));
   return headers;
+}
+
+/** An unpaired screen's page: the code that pairs it (null if Redis is down), its pending token kept in the cookie. */
+export async function unpairedScreenPage(request: Request) {
+  const pending = await pendingPairing(request.headers.get("cookie") ?? undefined);
+  const headers = new Headers();
+  if (pending) headers.append("Set-Cookie", screenCookie(pending.token));
+  return { code: pending ? formatPairingCode(pending.code) : null, headers };
 }

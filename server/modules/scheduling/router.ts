@@ -15,6 +15,7 @@ import {
   cancelInput,
   dayInput,
   findSlotsInput,
+  pairScreenByCodeInput,
   pairScreenInput,
   publicBoardRow,
   rescheduleInput,
@@ -71,6 +72,11 @@ export const schedulingRouter = router({
     .input(pairScreenInput)
     .output(z.object({ screen: z.object({ id: z.string(), name: z.string() }), token: z.string() }))
     .mutation(({ ctx, input }) => screens.pairScreen(ctx.actor, input)),
+  /** Pairs the screen showing this code (on its unpaired /screen page) to a location. */
+  pairScreenByCode: write
+    .input(pairScreenByCodeInput)
+    .output(z.object({ screen: z.object({ id: z.string(), name: z.string() }) }))
+    .mutation(({ ctx, input }) => screens.pairScreenByCode(ctx.actor, input)),
   revokeScreen: write.input(screenIdInput).output(z.object({ revoked: z.boolean() })).mutation(({ ctx, input }) => screens.revokeScreen(ctx.actor, input.screenId)),
 
   setup: router({

@@ -122,6 +122,15 @@ export const pairScreenInput = z.object({
     .max(80, "Screen name is too long (80 characters at most)"),
 });
 
+export const pairScreenByCodeInput = pairScreenInput.extend({
+  code: z
+    .string({ error: "Pairing code is required" })
+    .trim()
+    .min(1, "Pairing code is required")
+    .max(20, "A pairing code is 8 letters and digits, like ABCD-EFGH")
+    .refine((v) => v.toUpperCase().replace(/[^A-Z0-9]/g, "").length === 8, "A pairing code is 8 letters and digits, like ABCD-EFGH"),
+});
+
 export const screenIdInput = z.object({ screenId: uuid("Screen") });
 
 export const screenRow = z.object({

@@ -1,20 +1,29 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomInt } from "node:crypto";
 import { parse } from "cookie";
+import { RateLimiterRedis } from "rate-limiter-flexible";
 import { audit, type ScopedActor } from "../../audit/audit.ts";
 import { endSession } from "../../auth/sessions.ts";
 import { db } from "../../db.ts";
-import { isProductionEnv } from "../../env.ts";
-import { notFound } from "../../errors.ts";
+import { env, isProductionEnv } from "../../env.ts";
+import { DomainError, notFound, unavailable } from "../../errors.ts";
+import { logger } from "../../logger.ts";
+import { redis } from "../../redis.ts";
 import { disconnectScreen, disconnectSession } from "../../realtime/publish.ts";
 import { waitingRoomScreen } from "./service.ts";
 
 /**
- * Waiting-room screens: a TV's browser paired to one location. Pairing happens on the TV itself: a
- * staff member signs in there, opens the location's screen page and pairs; the staff session in that
- * browser ends at once and the browser keeps only the screen's own credential, a random token in
- * an httpOnly cookie (the database stores its SHA-256). That credential shows that location's
- * public board (tickets and initials) and nothing else: no tRPC, no socket rooms beyond the
- * location's `/screen` namespace room, and it never idles out. Staff revoke it from the same page.
+ * Waiting-room screens: a TV's browser paired to one location. Its credential is a random token in
+ * an httpOnly cookie (the database stores its SHA-256) that shows that location's public board
+ * (tickets and initials) and nothing else: no tRPC, no socket rooms beyond the location's `/screen`
+ * namespace room, and it never idles out. Staff unpair it from the location's screen page.
+ *
+ * Two ways to pair:
+ * - on the TV: a staff member signs in there and pairs "this browser"; the staff session in that
+ *   browser ends at once (pairScreen);
+ * - by code, for a TV where typing a password is a chore: the unpaired /screen page holds a pending
+ *   token (its cookie) and shows an 8-character code, kept in Redis for 10 minutes; staff type the
+ *   code on their own computer (pairScreenByCode) and the TV's next poll finds itself paired.
+ *   Wrong codes are limited per user, so codes cannot be guessed.
  */
 
 export const SCREEN_COOKIE = `${isProductionEnv ? "__Host-" : ""}carelane.screen`;
@@ -107,4 +116,91 @@ export async function revokeScreen(actor: ScopedActor, screenId: string) {
   }
   disconnectScreen(screenId);
   return { revoked: true };
+}
+
+// ------------------------------------------------------------------ pairing by code
+
+const PAIRING_TTL_S = 10 * 60;
+// No 0/O or 1/I: read off a TV across a room.
+const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+const CODE_LENGTH = 8;
+const codeKey = (code: string) => `${env.REDIS_PREFIX}:screen-pairing:code:${code}`;
+const pendingKey = (tokenHash: string) => `${env.REDIS_PREFIX}:screen-pairing:token:${tokenHash}`;
+
+const wrongCodes = new RateLimiterRedis({
+  storeClient: redis,
+  keyPrefix: `${env.REDIS_PREFIX}:screen-pairing:wrong`,
+  points: 10,
+  duration: 15 * 60,
+  blockDuration: 15 * 60,
+});
+
+/** "abcd efgh", "ABCD-EFGH" → "ABCDEFGH". */
+export const normalizePairingCode = (input: string) => input.toUpperCase().replace(/[^A-Z0-9]/g, "");
+/** "ABCDEFGH" → "ABCD-EFGH", as the TV shows it. */
+export const formatPairingCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
+
+const newCode = () => Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
+
+/**
+ * For an unpaired screen page: the pending token (the cookie's, or a new one) and the code that
+ * pairs it, a new code once the last has expired. Null when Redis is unavailable (the page then
+ * offers signing in on the screen instead).
+ */
+export async function pendingPairing(cookieHeader: string | undefined): Promise<{ token: string; code: string } | null> {
+  const existing = cookieHeader ? parse(cookieHeader)[SCREEN_COOKIE] : undefined;
+  // A token that was ever paired (this page shows because it was unpaired since) is never reused.
+  const reusable = existing && existing.length <= 100 && (await db.displayScreen.count({ where: { tokenHash: hashToken(existing) } })) === 0;
+  const token = reusable ? existing : randomBytes(32).toString("base64url");
+  const tokenHash = hashToken(token);
+  try {
+    const shown = await redis.get(pendingKey(tokenHash));
+    if (shown) return { token, code: shown };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const code = newCode();
+      // NX: a code is never handed to two screens at once.
+      if ((await redis.set(codeKey(code), tokenHash, "EX", PAIRING_TTL_S, "NX")) === "OK") {
+        await redis.set(pendingKey(tokenHash), code, "EX", PAIRING_TTL_S);
+        return { token, code };
+      }
+    }
+    return null;
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, "screen pairing code unavailable");
+    return null;
+  }
+}
+
+/** Pairs the screen showing `code` to a location. The code works once; wrong codes are counted per user. */
+export async function pairScreenByCode(actor: ScopedActor, input: { code: string; locationId: string; name: string }) {
+  const location = await db.location.findFirst({ where: { id: input.locationId, clinicId: actor.clinicId }, select: { id: true } });
+  if (!location) throw notFound("Location");
+  const code = normalizePairingCode(input.code);
+  let tokenHash: string | null;
+  try {
+    const state = await wrongCodes.get(actor.userId);
+    if (state && state.remainingPoints <= 0) {
+      const message = "Too many wrong codes; wait 15 minutes, or sign in on the screen to pair it";
+      throw new DomainError("BAD_REQUEST", message, { code: [message] });
+    }
+    tokenHash = await redis.getdel(codeKey(code));
+    if (!tokenHash) {
+      await wrongCodes.penalty(actor.userId);
+      const message = "This code is not valid or has expired; the screen shows a current one";
+      throw new DomainError("BAD_REQUEST", message, { code: [message] });
+    }
+    await redis.del(pendingKey(tokenHash));
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw unavailable("redis", "Pairing by code needs Redis, which is unavailable; sign in on the screen to pair it instead.");
+  }
+  const screen = await db.$transaction(async (tx) => {
+    const row = await tx.displayScreen.create({
+      data: { clinicId: actor.clinicId, locationId: location.id, name: input.name, tokenHash: tokenHash!, createdById: actor.userId },
+      select: { id: true, name: true },
+    });
+    await audit(tx, actor, { action: "scheduling.screen.paired", resourceType: "DisplayScreen", resourceId: row.id, reason: `${input.name} (by code)` });
+    return row;
+  });
+  return { screen };
 }
