@@ -68,8 +68,19 @@ test("a physician creates a note template, applies it to an empty note and corre
   await expect(panel).toContainText(/(?<!\d)72\.0 kg/);
   await expect(panel).not.toContainText("172.0 kg");
 
+  // Whoever records in pounds corrects in pounds: the edit form follows the unit chosen when recording.
+  await panel.getByRole("button", { name: "Record vitals" }).click();
+  await physician.getByRole("form", { name: "Record vitals" }).getByRole("group", { name: "Weight unit" }).getByRole("button", { name: "lb" }).click();
+  await panel.getByRole("button", { name: "Edit these vitals" }).click();
+  const inPounds = physician.getByRole("form", { name: "Edit vitals" });
+  await expect(inPounds.getByLabel("Weight (lb)")).toHaveValue("158.7");
+  await inPounds.getByLabel("Weight (lb)").fill("160");
+  await inPounds.getByRole("button", { name: "Save vitals" }).click();
+  await expect(inPounds).toHaveCount(0);
+  await expect(panel).toContainText(/(?<!\d)72\.6 kg/);
+
   // The vitals page shows the corrected value too.
   await physician.goto(`${patientPath}/chart/vitals`);
-  await expect(physician.getByRole("table", { name: "Vitals on file" })).toContainText(/(?<!\d)72\.0 kg/);
+  await expect(physician.getByRole("table", { name: "Vitals on file" })).toContainText(/(?<!\d)72\.6 kg \(160\.0 lb\)/);
   await expect(physician.getByRole("table", { name: "Vitals on file" })).not.toContainText("172.0 kg");
 });

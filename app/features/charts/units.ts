@@ -49,3 +49,14 @@ export function num(value: string | number | null | undefined): number | null {
   const n = typeof value === "number" ? value : Number(value);
   return Number.isFinite(n) ? n : null;
 }
+
+/** The unit this browser last chose for a measure (the record form's toggles save it), or the fallback. */
+export function savedUnit<U extends string>(key: "temperature" | "weight" | "height", fallback: U, allowed: readonly U[]): U {
+  const saved = typeof window === "undefined" ? null : (window.localStorage.getItem(`carelane.unit.${key}`) as U | null);
+  return saved && allowed.includes(saved) ? saved : fallback;
+}
+
+/** Remembers a unit choice in this browser. */
+export function saveUnit(key: "temperature" | "weight" | "height", unit: string): void {
+  window.localStorage.setItem(`carelane.unit.${key}`, unit);
+}

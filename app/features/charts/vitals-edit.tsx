@@ -5,35 +5,51 @@ import { useVersionedEdit, VersionedEditForm } from "~/components/ui/versioned-e
 import { fieldErrorsOf, trpc } from "~/lib/trpc";
 import type { Vitals } from "./types";
 import { EnteredInErrorButton } from "./ui";
-import { parseNumber } from "./units";
+import { cmToIn, cToF, kgToLb, parseNumber, savedUnit, type HeightUnit, type TemperatureUnit, type WeightUnit } from "./units";
 
-/** The form's fields: the input names of charts.updateVitals, metric as stored. */
-const FIELDS = [
-  { name: "systolic", label: "Systolic (mmHg)", of: (v: Vitals) => v.systolicMmHg },
-  { name: "diastolic", label: "Diastolic (mmHg)", of: (v: Vitals) => v.diastolicMmHg },
-  { name: "heartRate", label: "Heart rate (/min)", of: (v: Vitals) => v.heartRatePerMin },
-  { name: "respiratoryRate", label: "Respiratory rate (/min)", of: (v: Vitals) => v.respiratoryRatePerMin },
-  { name: "temperature", label: "Temperature (°C)", of: (v: Vitals) => v.temperatureC },
-  { name: "spo2", label: "SpO2 (%)", of: (v: Vitals) => v.spo2Percent },
-  { name: "height", label: "Height (cm)", of: (v: Vitals) => v.heightCm },
-  { name: "weight", label: "Weight (kg)", of: (v: Vitals) => v.weightKg },
-  { name: "painScore", label: "Pain score (0–10)", of: (v: Vitals) => v.painScore },
-] as const;
-type FieldName = (typeof FIELDS)[number]["name"];
+interface Units {
+  temperature: TemperatureUnit;
+  height: HeightUnit;
+  weight: WeightUnit;
+}
+
+const converted = (value: number | null, convert: (n: number) => number, when: boolean) => (value == null || !when ? value : convert(value));
+
+/** The form's fields: the input names of charts.updateVitals, in this browser's units (stored metric). */
+const fieldsFor = (u: Units) =>
+  [
+    { name: "systolic", label: "Systolic (mmHg)", of: (v: Vitals) => v.systolicMmHg },
+    { name: "diastolic", label: "Diastolic (mmHg)", of: (v: Vitals) => v.diastolicMmHg },
+    { name: "heartRate", label: "Heart rate (/min)", of: (v: Vitals) => v.heartRatePerMin },
+    { name: "respiratoryRate", label: "Respiratory rate (/min)", of: (v: Vitals) => v.respiratoryRatePerMin },
+    { name: "temperature", label: `Temperature (°${u.temperature})`, of: (v: Vitals) => converted(v.temperatureC, cToF, u.temperature === "F") },
+    { name: "spo2", label: "SpO2 (%)", of: (v: Vitals) => v.spo2Percent },
+    { name: "height", label: `Height (${u.height})`, of: (v: Vitals) => converted(v.heightCm, cmToIn, u.height === "in") },
+    { name: "weight", label: `Weight (${u.weight})`, of: (v: Vitals) => converted(v.weightKg, kgToLb, u.weight === "lb") },
+    { name: "painScore", label: "Pain score (0–10)", of: (v: Vitals) => v.painScore },
+  ] as const;
+type FieldName = ReturnType<typeof fieldsFor>[number]["name"];
 type VitalsValues = Record<FieldName | "note", string>;
 
-const valuesOf = (v: Vitals): VitalsValues =>
-  ({ ...Object.fromEntries(FIELDS.map((f) => [f.name, f.of(v) == null ? "" : String(f.of(v))])), note: v.note ?? "" }) as VitalsValues;
-
-const LABEL: Record<keyof VitalsValues, string> = { ...(Object.fromEntries(FIELDS.map((f) => [f.name, f.label])) as Record<FieldName, string>), note: "Vitals note" };
-
 /**
- * Corrects one recorded set (metric, as stored): the whole set is saved with the version read, so
+ * Corrects one recorded set, in the units this browser records in (°F, lb, in when chosen on the
+ * record form; fixed while the form is open, so theirs and yours in a conflict are in the same
+ * units). The whole set is saved with the version read, so
  * a mistyped weight is fixed without a second set in the trend. A stale save shows their values
  * beside these; "entered in error" hides the set from the chart (kept for the record).
  */
 export function VitalsEditor({ vitals, onDone }: { vitals: Vitals; onDone: () => void }) {
   const { toast } = useToast();
+  // Read once: a unit switch mid-edit would re-express typed values and the conflict table.
+  const [units] = useState<Units>(() => ({
+    temperature: savedUnit("temperature", "C", ["C", "F"] as const),
+    height: savedUnit("height", "cm", ["cm", "in"] as const),
+    weight: savedUnit("weight", "kg", ["kg", "lb"] as const),
+  }));
+  const FIELDS = fieldsFor(units);
+  const valuesOf = (v: Vitals): VitalsValues =>
+    ({ ...Object.fromEntries(FIELDS.map((f) => [f.name, f.of(v) == null ? "" : String(f.of(v))])), note: v.note ?? "" }) as VitalsValues;
+  const LABEL = { ...(Object.fromEntries(FIELDS.map((f) => [f.name, f.label])) as Record<FieldName, string>), note: "Vitals note" };
   const editing = useVersionedEdit<VitalsValues>();
   const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
   const [initial] = useState(() => ({ id: vitals.id, baseVersion: vitals.version, base: valuesOf(vitals), values: valuesOf(vitals) }));
@@ -60,7 +76,7 @@ export function VitalsEditor({ vitals, onDone }: { vitals: Vitals; onDone: () =>
       return;
     }
     setLocalErrors({});
-    update.mutate({ id: edit.id, version, ...parsed, note: edit.values.note });
+    update.mutate({ id: edit.id, version, ...parsed, temperatureUnit: units.temperature, heightUnit: units.height, weightUnit: units.weight, note: edit.values.note });
   }
 
   // No "Editing …" heading or "changed meanwhile" notice: the caller titles the set, and the editor

@@ -8,7 +8,7 @@ import { useToast } from "~/components/ui/toast";
 import { errorMessageOf, fieldErrorsOf, trpc } from "~/lib/trpc";
 import { VITAL_LABEL, vitalText } from "./format";
 import type { Vitals } from "./types";
-import { cToF, cmToIn, fToC, inToCm, kgToLb, lbToKg, parseNumber, toMetric, type HeightUnit, type TemperatureUnit, type WeightUnit } from "./units";
+import { cToF, cmToIn, fToC, inToCm, kgToLb, lbToKg, parseNumber, saveUnit, savedUnit, toMetric, type HeightUnit, type TemperatureUnit, type WeightUnit } from "./units";
 
 type FieldName = "systolic" | "diastolic" | "heartRate" | "respiratoryRate" | "temperature" | "spo2" | "height" | "weight" | "painScore";
 
@@ -40,18 +40,18 @@ const METRIC_FIELD: Record<FieldName, VitalField> = {
 };
 
 /** Unit choices are the person's habit, not the patient's: remembered in this browser. */
-function useUnit<U extends string>(key: string, fallback: U, allowed: readonly U[]): [U, (u: U) => void] {
+function useUnit<U extends string>(key: "temperature" | "weight" | "height", fallback: U, allowed: readonly U[]): [U, (u: U) => void] {
+  // The server renders the fallback; the saved choice applies once mounted (no hydration mismatch).
   const [unit, setUnit] = useState<U>(fallback);
   useEffect(() => {
-    const saved = window.localStorage.getItem(`carelane.unit.${key}`) as U | null;
-    if (saved && allowed.includes(saved)) setUnit(saved);
+    setUnit(savedUnit(key, fallback, allowed));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- read once
   }, [key]);
   return [
     unit,
     (u: U) => {
       setUnit(u);
-      window.localStorage.setItem(`carelane.unit.${key}`, u);
+      saveUnit(key, u);
     },
   ];
 }
