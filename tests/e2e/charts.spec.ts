@@ -230,4 +230,18 @@ test("the chart's sections: problems, allergies, medications and labs, live on a
   await results.getByRole("button", { name: /^Acknowledge/ }).click();
   await expect(results).toContainText("Acknowledged by Dr. Priya Raman");
   await expect(nurseSummary.getByText("1 result to review")).toHaveCount(0);
+
+  // A result from an outside lab, without an order of ours: the test is picked with the result.
+  await physician.getByRole("button", { name: "Enter an outside result" }).click();
+  const outside = physician.getByRole("form", { name: "Outside result" });
+  await outside.getByRole("button", { name: "Save result" }).click();
+  await expect(outside.getByText("Choose the test")).toBeVisible();
+  await outside.getByRole("combobox", { name: "Test (LOINC)" }).fill("a1c");
+  await outside.getByRole("option").first().click();
+  await outside.getByLabel("Value").fill("6.1");
+  await outside.getByLabel("Unit").fill("%");
+  await outside.getByLabel("Reference high").fill("5.6");
+  await outside.getByRole("button", { name: "Save result" }).click();
+  await expect(results).toContainText("6.1 %");
+  await expect(nurseSummary).toContainText("1 result to review");
 });

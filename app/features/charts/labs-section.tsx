@@ -52,6 +52,8 @@ export function LabsSection({ patientId, initial }: { patientId: string; initial
 
   const [ordering, setOrdering] = useState(false);
   const [resulting, setResulting] = useState<LabOrder | null>(null);
+  // A result that came without an order of ours (an outside lab, a point-of-care test).
+  const [outside, setOutside] = useState(false);
 
   return (
     <div className="space-y-4">
@@ -60,13 +62,19 @@ export function LabsSection({ patientId, initial }: { patientId: string; initial
         description={`${awaiting.length} awaiting results`}
         action={
           canWrite ? (
-            <Button size="sm" variant={ordering ? "ghost" : "secondary"} aria-expanded={ordering} onClick={() => setOrdering((o) => !o)}>
-              {ordering ? "Close" : "Order lab"}
-            </Button>
+            <span className="flex flex-wrap gap-2">
+              <Button size="sm" variant={outside ? "ghost" : "secondary"} aria-expanded={outside} onClick={() => setOutside((o) => !o)}>
+                {outside ? "Close" : "Enter an outside result"}
+              </Button>
+              <Button size="sm" variant={ordering ? "ghost" : "secondary"} aria-expanded={ordering} onClick={() => setOrdering((o) => !o)}>
+                {ordering ? "Close" : "Order lab"}
+              </Button>
+            </span>
           ) : null
         }
       >
         {ordering ? <OrderForm patientId={patientId} onDone={() => setOrdering(false)} onSaved={refresh} /> : null}
+        {outside ? <ResultForm patientId={patientId} onDone={() => setOutside(false)} onSaved={refresh} /> : null}
         {awaiting.length ? (
           <ul className="divide-y divide-surface-border" aria-label="Orders awaiting results">
             {awaiting.map((o) => (
@@ -92,7 +100,7 @@ export function LabsSection({ patientId, initial }: { patientId: string; initial
         ) : (
           <p className="px-5 py-4 text-sm text-ink-subtle">No orders awaiting results.</p>
         )}
-        {resulting ? <ResultForm key={resulting.id} order={resulting} onDone={() => setResulting(null)} onSaved={refresh} /> : null}
+        {resulting ? <ResultForm key={resulting.id} patientId={patientId} order={resulting} onDone={() => setResulting(null)} onSaved={refresh} /> : null}
       </SectionCard>
 
       <ResultsTable results={results} unacknowledged={unacknowledgedCount} canWrite={canWrite} onChanged={refresh} />
@@ -169,9 +177,13 @@ function OrderForm({ patientId, onDone, onSaved }: { patientId: string; onDone: 
   );
 }
 
-/** Value as typed: a number goes as valueNumeric, anything else as text ("Negative", "trace"). */
-function ResultForm({ order, onDone, onSaved }: { order: LabOrder; onDone: () => void; onSaved: () => void }) {
+/**
+ * A result for an order, or (no `order`) one that came without an order of ours, whose test is then
+ * picked here. Value as typed: a number goes as valueNumeric, anything else as text ("Negative").
+ */
+function ResultForm({ patientId, order, onDone, onSaved }: { patientId: string; order?: LabOrder; onDone: () => void; onSaved: () => void }) {
   const { toast } = useToast();
+  const [test, setTest] = useState<PickedCode | null>(null);
   const [form, setForm] = useState({ value: "", unit: "", low: "", high: "", referenceText: "" });
   const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
   const record = trpc.charts.recordLabResult.useMutation({
@@ -193,11 +205,12 @@ function ResultForm({ order, onDone, onSaved }: { order: LabOrder; onDone: () =>
     const bad: Record<string, string[]> = {};
     if (Number.isNaN(low)) bad.referenceLow = ["Reference low must be a number"];
     if (Number.isNaN(high)) bad.referenceHigh = ["Reference high must be a number"];
+    if (!order && !test) bad.loincCode = ["Choose the test"];
     setLocalErrors(bad);
     if (Object.keys(bad).length) return;
     const numeric = value !== null && !Number.isNaN(value);
     record.mutate({
-      labOrderId: order.id,
+      ...(order ? { labOrderId: order.id } : { patientId, loincCode: test!.code }),
       valueNumeric: numeric ? value : null,
       valueText: numeric ? null : form.value,
       unit: form.unit,
@@ -208,10 +221,14 @@ function ResultForm({ order, onDone, onSaved }: { order: LabOrder; onDone: () =>
   }
 
   return (
-    <FormShell label={`Result for ${order.testName}`} submitLabel="Save result" pending={record.isPending} error={record.error} onCancel={onDone} onSubmit={submit}>
-      <p className="text-sm font-medium text-ink">
-        Result for {order.testName} <span className="font-mono text-xs text-ink-muted">{order.loincCode}</span>
-      </p>
+    <FormShell label={order ? `Result for ${order.testName}` : "Outside result"} submitLabel="Save result" pending={record.isPending} error={record.error} onCancel={onDone} onSubmit={submit}>
+      {order ? (
+        <p className="text-sm font-medium text-ink">
+          Result for {order.testName} <span className="font-mono text-xs text-ink-muted">{order.loincCode}</span>
+        </p>
+      ) : (
+        <LoincPicker label="Test (LOINC)" value={test} onChange={setTest} errors={errors.loincCode} />
+      )}
       <div className="grid gap-3 sm:grid-cols-5">
         <TextField label="Value" value={form.value} onChange={set("value")} errors={[...(errors.valueNumeric ?? []), ...(errors.valueText ?? [])]} hint="A number, or text like Negative" />
         <TextField label="Unit" placeholder="mg/dL" value={form.unit} onChange={set("unit")} errors={errors.unit} maxLength={40} />
