@@ -134,7 +134,7 @@ export async function createWebServer(options: { port: number; host?: string; re
         // Loaders call the same services through a tRPC caller bound to this request's session.
         getLoadContext: async (req) => {
           const session = await sessionFromCookie(req.headers.cookie);
-          return { session, caller: createCaller(contextFor(session, req.ip ?? null)), screen: () => screenFromCookie(req.headers.cookie) };
+          return { session, caller: createCaller(contextFor(session, req.ip ?? null)), screen: () => screenFromCookie(req.headers.cookie), clientIp: req.ip ?? null };
         },
       }),
     );

@@ -9,5 +9,7 @@ declare module "@remix-run/node" {
     caller: ReturnType<typeof createCaller>;
     /** The waiting-room screen this browser is paired as (its own cookie), or null. */
     screen: () => Promise<PairedScreen | null>;
+    /** The client's address (behind a local proxy, the forwarded one), for limits on anonymous pages. */
+    clientIp: string | null;
   }
 }

@@ -18,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.p
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const screen = await context.screen();
   if (!screen) {
-    const { code, headers } = await unpairedScreenPage(request);
+    const { code, headers } = await unpairedScreenPage(request, context.clientIp);
     return data({ paired: false as const, code }, { headers });
   }
   const { view, headers } = await pairedScreenPage(request, screen);

@@ -96,10 +96,10 @@ describe("waiting-room screens", () => {
 
   it("pairs a TV by the code it shows: once, by staff of any computer; wrong codes are limited per user", async () => {
     // The TV's unpaired /screen page: a pending token (its cookie) and a code; a reload keeps both.
-    const first = (await pendingPairing(undefined))!;
+    const first = (await pendingPairing(undefined, "192.0.2.10"))!;
     expect(first.code).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
     const tvCookie = `${SCREEN_COOKIE}=${first.token}`;
-    expect(await pendingPairing(tvCookie)).toEqual(first);
+    expect(await pendingPairing(tvCookie, "192.0.2.10")).toEqual(first);
     expect(await screenFromCookie(tvCookie)).toBeNull();
 
     const reception = await callerFor(fixture.users.RECEPTIONIST.id);
@@ -115,7 +115,7 @@ describe("waiting-room screens", () => {
 
     // Unpaired later, the TV starts over with a new token and a new code.
     await reception.scheduling.revokeScreen({ screenId: screen.id });
-    const next = (await pendingPairing(tvCookie))!;
+    const next = (await pendingPairing(tvCookie, "192.0.2.10"))!;
     expect(next.token).not.toBe(first.token);
     expect(next.code).not.toBe(first.code);
 
@@ -131,5 +131,14 @@ describe("waiting-room screens", () => {
     // Another user still pairs it.
     await reception.scheduling.pairScreenByCode({ locationId: setup.location.id, code: next.code, name: "Hall TV" });
     expect(await screenFromCookie(`${SCREEN_COOKIE}=${next.token}`)).toMatchObject({ name: "Hall TV" });
+  });
+
+  it("limits new pairing codes per address (the page is anonymous); a screen that has one keeps it", async () => {
+    const address = "198.51.100.7";
+    const shown = (await pendingPairing(undefined, address))!;
+    for (let i = 1; i < 30; i++) expect(await pendingPairing(undefined, address)).not.toBeNull();
+    expect(await pendingPairing(undefined, address)).toBeNull(); // the 31st new code in 10 minutes
+    expect(await pendingPairing(`${SCREEN_COOKIE}=${shown.token}`, address)).toEqual(shown);
+    expect(await pendingPairing(undefined, "198.51.100.8")).not.toBeNull();
   });
 });

@@ -20,8 +20,8 @@ export function pairedHeaders(token: string): Headers {
 }
 
 /** An unpaired screen's page: the code that pairs it (null if Redis is down), its pending token kept in the cookie. */
-export async function unpairedScreenPage(request: Request) {
-  const pending = await pendingPairing(request.headers.get("cookie") ?? undefined);
+export async function unpairedScreenPage(request: Request, clientIp: string | null) {
+  const pending = await pendingPairing(request.headers.get("cookie") ?? undefined, clientIp);
   const headers = new Headers();
   if (pending) headers.append("Set-Cookie", screenCookie(pending.token));
   return { code: pending ? formatPairingCode(pending.code) : null, headers };

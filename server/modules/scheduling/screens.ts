@@ -142,12 +142,20 @@ export const formatPairingCode = (code: string) => `${code.slice(0, 4)}-${code.s
 
 const newCode = () => Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
 
+// The unpaired page is anonymous: new codes are limited per address, so nobody fills Redis with them.
+const newCodesPerAddress = new RateLimiterRedis({
+  storeClient: redis,
+  keyPrefix: `${env.REDIS_PREFIX}:screen-pairing:new`,
+  points: 30,
+  duration: 10 * 60,
+});
+
 /**
  * For an unpaired screen page: the pending token (the cookie's, or a new one) and the code that
- * pairs it, a new code once the last has expired. Null when Redis is unavailable (the page then
- * offers signing in on the screen instead).
+ * pairs it, a new code once the last has expired. Null when Redis is unavailable or this address
+ * asked for too many codes (the page then offers signing in on the screen instead).
  */
-export async function pendingPairing(cookieHeader: string | undefined): Promise<{ token: string; code: string } | null> {
+export async function pendingPairing(cookieHeader: string | undefined, clientIp: string | null): Promise<{ token: string; code: string } | null> {
   const existing = cookieHeader ? parse(cookieHeader)[SCREEN_COOKIE] : undefined;
   // A token that was ever paired (this page shows because it was unpaired since) is never reused.
   const reusable = existing && existing.length <= 100 && (await db.displayScreen.count({ where: { tokenHash: hashToken(existing) } })) === 0;
@@ -156,6 +164,14 @@ export async function pendingPairing(cookieHeader: string | undefined): Promise<
   try {
     const shown = await redis.get(pendingKey(tokenHash));
     if (shown) return { token, code: shown };
+    const allowed = await newCodesPerAddress.consume(clientIp ?? "unknown").then(
+      () => true,
+      (rejection: unknown) => {
+        if (rejection instanceof Error) throw rejection; // Redis itself failed
+        return false;
+      },
+    );
+    if (!allowed) return null;
     for (let attempt = 0; attempt < 5; attempt++) {
       const code = newCode();
       // NX: a code is never handed to two screens at once.
