@@ -115,11 +115,6 @@ const UPSERT = `
   )
   SELECT count(*) FILTER (WHERE fresh)::int AS inserted, count(*) FILTER (WHERE NOT fresh)::int AS updated FROM written`;
 
-async function tableCount(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM icd10cm_code");
-  return rows[0]!.n;
-}
-
 /**
  * The typo-tolerant search reads a materialized list of description words (icd10-search.sql).
  * Checked by name so an import still works on a database that predates that migration.
@@ -138,54 +133,25 @@ async function refreshWordList(client: pg.Client): Promise<void> {
  * and a historical diagnosis stays valid as recorded.
  */
 export async function importIcd10(databaseUrl?: string, options: ImportOptions = {}): Promise<ImportResult> {
-  const url = databaseUrl ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const client = new pg.Client({ connectionString: url });
-  // The database counts while we read and scan the file.
-  const connected = client.connect().then(() => tableCount(client));
-  connected.catch(() => undefined); // awaited below; this only avoids an unhandled rejection meanwhile
-  const bytes = await readFile(options.file ?? ICD10_CSV_PATH).catch(async (error: unknown) => {
-    await connected.catch(() => undefined);
-    await client.end();
-    throw error;
-  });
-  const expected = countCsvRecords(bytes);
-
-  try {
-    const current = await connected;
-    if (!options.force && current === expected) return { inserted: 0, updated: 0, skipped: true };
-
-    await client.query("BEGIN");
-    try {
-      await client.query("SELECT pg_advisory_xact_lock($1)", [IMPORT_LOCK_KEY]);
-      // Someone else may have finished the same import while we waited for the lock.
-      if (!options.force && (await tableCount(client)) === expected) {
-        await client.query("COMMIT");
-        return { inserted: 0, updated: 0, skipped: true };
-      }
-      // Parsed only now, so callers that end up skipping never pay for it.
-      const rows = parseIcd10Csv(bytes);
-      let inserted = 0;
-      let updated = 0;
-      for (let start = 0; start < rows.length; start += BATCH_SIZE) {
-        const batch = rows.slice(start, start + BATCH_SIZE);
-        const { rows: result } = await client.query<{ inserted: number; updated: number }>(UPSERT, [
-          batch.map((r) => r.code),
-          batch.map((r) => r.codeDotted),
-          batch.map((r) => r.description),
-        ]);
-        inserted += result[0]!.inserted;
-        updated += result[0]!.updated;
-      }
-      if (inserted + updated > 0) await refreshWordList(client);
-      await client.query("COMMIT");
-      return { inserted, updated, skipped: false };
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
+  const bytes = await readFile(options.file ?? ICD10_CSV_PATH);
+  return loadCodeSet(databaseUrl, IMPORT_LOCK_KEY, countCsvRecords(bytes), options.force, (c) => countRows(c, "icd10cm_code"), async (client) => {
+    // Parsed only now, so callers that end up skipping never pay for it.
+    const rows = parseIcd10Csv(bytes);
+    let inserted = 0;
+    let updated = 0;
+    for (let start = 0; start < rows.length; start += BATCH_SIZE) {
+      const batch = rows.slice(start, start + BATCH_SIZE);
+      const { rows: result } = await client.query<{ inserted: number; updated: number }>(UPSERT, [
+        batch.map((r) => r.code),
+        batch.map((r) => r.codeDotted),
+        batch.map((r) => r.description),
+      ]);
+      inserted += result[0]!.inserted;
+      updated += result[0]!.updated;
     }
-  } finally {
-    await client.end();
-  }
+    if (inserted + updated > 0) await refreshWordList(client);
+    return { inserted, updated };
+  });
 }
 
 // ------------------------------------------------------------------ LOINC
@@ -324,7 +290,7 @@ async function loadCodeSet(
   }
 }
 
-async function countRows(client: pg.Client, table: "loinc_code" | "rxnorm_drug" | "drug_class_member"): Promise<number> {
+async function countRows(client: pg.Client, table: "icd10cm_code" | "loinc_code" | "rxnorm_drug" | "drug_class_member"): Promise<number> {
   const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
   return rows[0]!.n;
 }

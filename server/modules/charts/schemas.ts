@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ICD10_CODE, normalizeCode } from "../../codes/format.ts";
+import { optionalCalendarDate, optionalText as optionalTextField, requiredText } from "../../trpc/fields.ts";
 import { POSSIBLE, toCelsius, toCentimetres, toKilograms } from "./ranges.ts";
 
 /**
@@ -14,54 +15,15 @@ const NOTES_MAX = 4000;
 /** A SOAP section: generous (a long history), bounded (a paste accident is not a note). */
 const SECTION_MAX = 50_000;
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 const id = (label: string) => z.uuid(`${label} must be chosen from the list`);
 const version = z.number({ error: "version is required" }).int("version must be a whole number").min(1, "version must be 1 or more");
 
-const text = (label: string, max = TEXT_MAX) =>
-  z
-    .string({ error: `${label} is required` })
-    .trim()
-    .min(1, `${label} is required`)
-    .max(max, `${label} is too long (${max} characters at most)`);
-
-const optionalText = (label: string, max = TEXT_MAX) =>
-  z
-    .string({ error: `${label} must be text` })
-    .trim()
-    .max(max, `${label} is too long (${max} characters at most)`)
-    .transform((v) => (v === "" ? null : v))
-    .nullish();
-
-/** A calendar date (YYYY-MM-DD), real, not in the future. */
-const pastDate = (label: string) =>
-  z
-    .string({ error: `${label} must be a date like 2024-03-27` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${label} must be a date like 2024-03-27`, abort: true })
-    .refine((v) => new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: `${label} is not a real date`, abort: true })
-    .refine((v) => v >= "1900-01-01", `${label} cannot be before 1900`)
-    .refine((v) => v <= today(), `${label} cannot be in the future`);
-
-const optionalPastDate = (label: string) =>
-  z
-    .union([z.literal(""), pastDate(label)], { error: `${label} must be a date like 2024-03-27` })
-    .transform((v) => (v === "" ? null : v))
-    .nullish();
-
+const text = (label: string, max = TEXT_MAX) => requiredText(label, max);
+const optionalText = (label: string, max = TEXT_MAX) => optionalTextField(label, max);
+/** A calendar date, real, not in the future. */
+const optionalPastDate = (label: string) => optionalCalendarDate(label, { past: true });
 /** A calendar date that may lie ahead (a planned stop date). */
-const anyDate = (label: string) =>
-  z
-    .string({ error: `${label} must be a date like 2024-03-27` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${label} must be a date like 2024-03-27`, abort: true })
-    .refine((v) => new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: `${label} is not a real date`, abort: true })
-    .refine((v) => v >= "1900-01-01", `${label} cannot be before 1900`);
-
-const optionalAnyDate = (label: string) =>
-  z
-    .union([z.literal(""), anyDate(label)], { error: `${label} must be a date like 2024-03-27` })
-    .transform((v) => (v === "" ? null : v))
-    .nullish();
+const optionalAnyDate = (label: string) => optionalCalendarDate(label, { past: false });
 
 /** When something was measured or resulted: not in the future (five minutes of clock skew allowed). */
 const pastInstant = (label: string) =>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ICD10_CODE, normalizeCode } from "../../codes/format.ts";
+import { optionalText as optionalTextField, requiredText, today } from "../../trpc/fields.ts";
 
 /**
  * Medical history inputs and outputs. Conventions for edits: a field left out is unchanged, `null`
@@ -12,27 +13,15 @@ const NOTE_MAX = 2000;
 
 // Evaluated per request, not at import: a long-running server must accept next year's entries.
 const currentYear = () => new Date().getUTCFullYear();
-const today = () => new Date().toISOString().slice(0, 10);
 
 const id = (label: string) => z.string({ error: `${label} is required` }).uuid(`${label} must be an id`);
 const version = z.number({ error: "version is required" }).int().min(1);
 
 /** Required text: trimmed, not empty. */
-const text = (label: string, max = TEXT_MAX) =>
-  z
-    .string({ error: `${label} is required` })
-    .trim()
-    .min(1, `${label} is required`)
-    .max(max, `${label} is too long (${max} characters at most)`);
+const text = (label: string, max = TEXT_MAX) => requiredText(label, max);
 
 /** Optional text: an empty box becomes null (cleared). */
-const optionalText = (label: string, max = TEXT_MAX) =>
-  z
-    .string({ error: `${label} must be text` })
-    .trim()
-    .max(max, `${label} is too long (${max} characters at most)`)
-    .transform((v) => (v === "" ? null : v))
-    .nullish();
+const optionalText = (label: string, max = TEXT_MAX) => optionalTextField(label, max);
 
 /** Dotted or not ("E11.9" / "e119"), stored without the dot. Whether it exists is checked by the service. */
 const icd10Code = z

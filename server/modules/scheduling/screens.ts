@@ -156,14 +156,16 @@ const newCodesPerAddress = new RateLimiterRedis({
  * asked for too many codes (the page then offers signing in on the screen instead).
  */
 export async function pendingPairing(cookieHeader: string | undefined, clientIp: string | null): Promise<{ token: string; code: string } | null> {
-  const existing = cookieHeader ? parse(cookieHeader)[SCREEN_COOKIE] : undefined;
+  const cookie = cookieHeader ? parse(cookieHeader)[SCREEN_COOKIE] : undefined;
+  const existing = cookie && cookie.length <= 100 ? cookie : undefined;
+  // The usual case, every few seconds while a TV waits: its code is still pending (no query).
+  const shown = existing ? await redis.get(pendingKey(hashToken(existing))).catch(() => null) : null;
+  if (existing && shown) return { token: existing, code: shown };
   // A token that was ever paired (this page shows because it was unpaired since) is never reused.
-  const reusable = existing && existing.length <= 100 && (await db.displayScreen.count({ where: { tokenHash: hashToken(existing) } })) === 0;
+  const reusable = existing && (await db.displayScreen.count({ where: { tokenHash: hashToken(existing) } })) === 0;
   const token = reusable ? existing : randomBytes(32).toString("base64url");
   const tokenHash = hashToken(token);
   try {
-    const shown = await redis.get(pendingKey(tokenHash));
-    if (shown) return { token, code: shown };
     const allowed = await newCodesPerAddress.consume(clientIp ?? "unknown").then(
       () => true,
       (rejection: unknown) => {
