@@ -1,21 +1,22 @@
+import { toCelsius, toCentimetres, toKilograms, type HeightUnit, type TemperatureUnit, type WeightUnit } from "../../../server/modules/charts/ranges.ts";
+
 /**
- * Vitals are stored metric; people may type imperial. Conversions round to what the database
- * keeps (temperature and height to 0.1, weight to 0.01) so what is saved is what is shown back.
+ * Vitals are stored metric; people may type imperial. The metric conversions are the server's own
+ * (server/modules/charts/ranges.ts: rounded to what the database keeps, so what is saved is what is
+ * shown back); the reverse ones are for display only.
  */
-export type TemperatureUnit = "C" | "F";
-export type WeightUnit = "kg" | "lb";
-export type HeightUnit = "cm" | "in";
+export type { HeightUnit, TemperatureUnit, WeightUnit };
 
 const round = (value: number, places: number) => {
   const f = 10 ** places;
   return Math.round(value * f) / f;
 };
 
-export const fToC = (f: number) => round(((f - 32) * 5) / 9, 1);
+export const fToC = (f: number) => toCelsius(f, "F");
 export const cToF = (c: number) => round((c * 9) / 5 + 32, 1);
-export const lbToKg = (lb: number) => round(lb * 0.45359237, 2);
+export const lbToKg = (lb: number) => toKilograms(lb, "lb");
 export const kgToLb = (kg: number) => round(kg / 0.45359237, 1);
-export const inToCm = (inches: number) => round(inches * 2.54, 1);
+export const inToCm = (inches: number) => toCentimetres(inches, "in");
 export const cmToIn = (cm: number) => round(cm / 2.54, 1);
 
 /**
@@ -31,16 +32,10 @@ export function parseNumber(text: string): number | null {
 
 export function toMetric(value: number | null, unit: TemperatureUnit | WeightUnit | HeightUnit): number | null {
   if (value === null || Number.isNaN(value)) return value;
-  switch (unit) {
-    case "F":
-      return fToC(value);
-    case "lb":
-      return lbToKg(value);
-    case "in":
-      return inToCm(value);
-    default:
-      return value;
-  }
+  if (unit === "F") return fToC(value);
+  if (unit === "lb") return lbToKg(value);
+  if (unit === "in") return inToCm(value);
+  return value;
 }
 
 /** Decimal columns arrive as strings or numbers depending on the output schema; charts want numbers. */

@@ -681,21 +681,7 @@ export const labTrendOutput = z.object({
 
 // ---------------------------------------------------------------- LOINC search (charts.loincSearch = codes.loincSearch)
 
-export const loincSearchInput = z.object({
-  q: z.string({ error: "Search text is required" }).trim().min(1, "Search text is required").max(100, "Search text is too long (100 characters at most)"),
-  limit: z.number().int().min(1).max(50, "Limit must be 50 or less").optional(),
-  /** lab tests only (leaves out the vital-sign codes) */
-  labOnly: z.boolean().optional(),
-});
-
-export const loincOutput = z.object({
-  code: z.string(),
-  longCommonName: z.string(),
-  component: z.string(),
-  system: z.string().nullable(),
-  exampleUnit: z.string().nullable(),
-  loincClass: z.string().nullable(),
-});
+export { loincOutput, loincSearchInput } from "../../codes/index.ts";
 
 // ---------------------------------------------------------------- summary
 
