@@ -61,3 +61,12 @@ export function RouteErrorBoundary() {
   const error = useRouteError();
   return <ErrorPage {...describeRouteError(error)} />;
 }
+
+/** The same for a page outside the signed-in layout (the layout itself, the waiting-room screens). */
+export function StandaloneErrorBoundary() {
+  return (
+    <main className="px-4">
+      <RouteErrorBoundary />
+    </main>
+  );
+}

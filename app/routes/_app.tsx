@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Outlet, useLoaderData, useRouteError } from "@remix-run/react";
-import { describeRouteError, ErrorPage } from "~/components/error-page";
+import { Outlet, useLoaderData } from "@remix-run/react";
+import { StandaloneErrorBoundary } from "~/components/error-page";
 import { AppHeader } from "~/components/layout/app-header";
 import { callServer, requireSession } from "~/lib/caller.server";
 import { useSessionEndRedirect } from "~/lib/use-live-event";
@@ -30,11 +30,4 @@ export default function AppLayout() {
 }
 
 /** The layout itself failed (e.g. the database is down): no user to build a header for. */
-export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <main className="px-4">
-      <ErrorPage {...describeRouteError(error)} />
-    </main>
-  );
-}
+export { StandaloneErrorBoundary as ErrorBoundary };

@@ -1,10 +1,10 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useRouteError } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { pairScreenInput } from "../../server/modules/scheduling/schemas.ts";
 import { can } from "../../server/permissions/registry.ts";
-import { describeRouteError, ErrorPage } from "~/components/error-page";
+import { StandaloneErrorBoundary } from "~/components/error-page";
 import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/field";
 import { FormShell } from "~/components/ui/form-shell";
@@ -200,11 +200,4 @@ function ScreenSetup({ locationId, locationName, screens, canPair }: { locationI
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <main className="px-4">
-      <ErrorPage {...describeRouteError(error)} />
-    </main>
-  );
-}
+export { StandaloneErrorBoundary as ErrorBoundary };

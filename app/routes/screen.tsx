@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useEffect } from "react";
-import { Link, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
-import { describeRouteError, ErrorPage } from "~/components/error-page";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { StandaloneErrorBoundary } from "~/components/error-page";
 import { OfflineNotice } from "~/features/scheduling/offline-banner";
 import { PublicScreen } from "~/features/scheduling/public-screen";
 import { pairedScreenPage, unpairedScreenPage } from "~/features/scheduling/screen.server";
@@ -69,11 +69,4 @@ function NotPaired({ code }: { code: string | null }) {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <main className="px-4">
-      <ErrorPage {...describeRouteError(error)} />
-    </main>
-  );
-}
+export { StandaloneErrorBoundary as ErrorBoundary };
